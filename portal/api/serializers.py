@@ -1,0 +1,165 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from portal.countries import COUNTRIES
+from portal.models import (
+    ApiToken,
+    AuditEvent,
+    DealerAssignment,
+    Invitation,
+    InvitationEvent,
+    Membership,
+    OperatorLink,
+    Organization,
+    PosSystem,
+)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "roles",
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "country",
+            "vat_id",
+            "tax_number",
+            "web",
+            "phone",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+class PosSystemSerializer(serializers.ModelSerializer):
+    pos_system_id = serializers.UUIDField(source="id", read_only=True)
+    creator = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = PosSystem
+        fields = ["id", "pos_system_id", "creator", "name", "brand", "type", "software_version", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class DealerRegistrationSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    company_name = serializers.CharField(max_length=200, required=False)
+    country = serializers.ChoiceField(choices=sorted(COUNTRIES), required=False)
+    contact_first_name = serializers.CharField(max_length=100, required=False)
+    contact_last_name = serializers.CharField(max_length=100, required=False)
+
+
+class DealerAssignmentSerializer(serializers.ModelSerializer):
+    pos_system = serializers.PrimaryKeyRelatedField(queryset=PosSystem.objects.all())
+    dealer = serializers.PrimaryKeyRelatedField(read_only=True)
+    dealer_name = serializers.CharField(source="dealer.name", read_only=True)
+
+    class Meta:
+        model = DealerAssignment
+        fields = ["id", "pos_system", "dealer", "dealer_name", "status", "created_at"]
+        read_only_fields = ["id", "status", "created_at"]
+
+
+class OperatorLinkSerializer(serializers.ModelSerializer):
+    dealer_name = serializers.CharField(source="dealer.name", read_only=True)
+    operator_name = serializers.CharField(source="operator.name", read_only=True)
+
+    class Meta:
+        model = OperatorLink
+        fields = ["id", "dealer", "dealer_name", "operator", "operator_name", "right", "status", "created_at", "updated_at"]
+        read_only_fields = ["id", "dealer", "operator", "status", "created_at", "updated_at"]
+
+
+class InvitationEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.email", default=None, read_only=True)
+
+    class Meta:
+        model = InvitationEvent
+        fields = ["kind", "by", "at"]
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    events = InvitationEventSerializer(many=True, read_only=True)
+    country = serializers.ChoiceField(choices=sorted(COUNTRIES))
+    expired = serializers.BooleanField(source="is_expired", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "expired",
+            "email",
+            "company_name",
+            "country",
+            "contact_first_name",
+            "contact_last_name",
+            "account_email",
+            "address_line1",
+            "address_line2",
+            "postal_code",
+            "city",
+            "vat_id",
+            "tax_number",
+            "web",
+            "phone",
+            "contact_title",
+            "contact_mobile_phone",
+            "dealer_right",
+            "pos_system",
+            "expires_at",
+            "created_at",
+            "events",
+        ]
+        read_only_fields = ["id", "kind", "status", "pos_system", "expires_at", "created_at"]
+        extra_kwargs = {"email": {"help_text": _("The contact's e-mail: the login of the new account.")}}
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    first_name = serializers.CharField(source="user.first_name", required=False, allow_blank=True)
+    last_name = serializers.CharField(source="user.last_name", required=False, allow_blank=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "email", "first_name", "last_name", "organization", "right", "created_at"]
+        read_only_fields = ["id", "organization", "created_at"]
+
+    def validate(self, attrs):
+        if self.instance is not None and "user" in attrs:
+            raise serializers.ValidationError({"email": _("The person of a membership cannot change.")})
+        return attrs
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "organization",
+            "actor_email",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "before",
+            "after",
+            "via",
+            "request_id",
+            "created_at",
+        ]
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "hint", "created_at", "last_used_at", "revoked_at"]
+        read_only_fields = ["id", "hint", "created_at", "last_used_at", "revoked_at"]

@@ -1,0 +1,96 @@
+"""Writes the audit log from one place: model signals for every audited model.
+
+Each audited model names its organization (`audit_organization_id`) and may list
+`audit_secret_fields`; values of secret fields (and of fields whose names say secret) are
+redacted before they are stored.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from portal.choices import AuditAction
+from portal.context import current_request
+from portal.redaction import redact_dict
+
+_registered = []
+
+
+def snapshot(instance):
+    """Plain JSON of the concrete fields, secrets redacted."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        data[field.attname] = field.value_from_object(instance)
+    plain = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    return redact_dict(plain, getattr(instance, "audit_secret_fields", ()))
+
+
+def _via(request):
+    if request is None:
+        return "system"
+    path = request.path
+    if path.startswith("/api/v1/"):
+        return "api"
+    if path.startswith("/admin/"):
+        return "admin"
+    if path.startswith("/api/"):
+        return "launcher"
+    return "ui"
+
+
+def record(instance, action, before=None, after=None):
+    from portal.models import AuditEvent
+
+    request = current_request.get()
+    user = getattr(request, "user", None)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    AuditEvent.objects.create(
+        organization_id=instance.audit_organization_id,
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        before=before,
+        after=after,
+        via=_via(request),
+        request_id=getattr(request, "request_id", ""),
+    )
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance._state.adding:
+        instance._audit_before = None
+        return
+    old = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old else None
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if not created and before == after:
+        return  # nothing changed: no event
+    record(instance, AuditAction.CREATE if created else AuditAction.UPDATE, before=before, after=after)
+
+
+def _after_delete(sender, instance, **kwargs):
+    record(instance, AuditAction.DELETE, before=snapshot(instance))
+
+
+def register(*models):
+    """Audit every create, update and delete of these models."""
+    for model in models:
+        uid = f"audit-{model._meta.label_lower}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid + "-pre")
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid + "-post")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=uid + "-del")
+        _registered.append(model)
+
+
+def registered_models():
+    return list(_registered)
