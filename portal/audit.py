@@ -6,6 +6,8 @@ redacted before they are stored.
 """
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -15,6 +17,18 @@ from portal.context import current_request
 from portal.redaction import redact_dict
 
 _registered = []
+# Who acts when the request's user is not (yet) the actor, e.g. a person accepting an invitation.
+_acting_as = ContextVar("audit_acting_as", default=None)
+
+
+@contextmanager
+def acting_as(user):
+    """Record the changes made inside the block as made by `user`."""
+    token = _acting_as.set(user)
+    try:
+        yield
+    finally:
+        _acting_as.reset(token)
 
 
 def snapshot(instance):
@@ -43,7 +57,7 @@ def record(instance, action, before=None, after=None):
     from portal.models import AuditEvent
 
     request = current_request.get()
-    user = getattr(request, "user", None)
+    user = _acting_as.get() or getattr(request, "user", None)
     actor = user if getattr(user, "is_authenticated", False) else None
     AuditEvent.objects.create(
         organization_id=instance.audit_organization_id,

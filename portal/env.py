@@ -106,7 +106,8 @@ def env_redis(name):
 
 
 def env_email(name, default="console://"):
-    """EMAIL_URL: console://, locmem://, dummy://, file:///path or smtp[s]://user:pass@host:port."""
+    """EMAIL_URL -> Django's MAILERS: console://, locmem://, dummy://, file:///path or
+    smtp://user:pass@host:port (smtps:// for TLS from the start, smtp+tls:// for STARTTLS)."""
     value = _raw(name, default)
     parts = urlsplit(value)
     simple = {
@@ -115,11 +116,11 @@ def env_email(name, default="console://"):
         "dummy": "django.core.mail.backends.dummy.EmailBackend",
     }
     if parts.scheme in simple:
-        return {"EMAIL_BACKEND": simple[parts.scheme]}
+        return {"default": {"BACKEND": simple[parts.scheme]}}
     if parts.scheme == "file":
         if not parts.path:
             _fail(name, value, "file:///a/directory")
-        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": parts.path}
+        return {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": parts.path}}}
     if parts.scheme in {"smtp", "smtps", "smtp+tls"}:
         try:
             port = parts.port
@@ -128,15 +129,16 @@ def env_email(name, default="console://"):
         if not parts.hostname:
             _fail(name, value, "an SMTP URL with a host, such as smtp://user:password@mail.example.com:587")
         query = parse_qs(parts.query)
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname,
-            "EMAIL_PORT": port or (465 if parts.scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": parts.scheme == "smtp+tls" or query.get("tls") == ["1"],
+        options = {
+            "host": parts.hostname,
+            "port": port or (465 if parts.scheme == "smtps" else 587),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_ssl": parts.scheme == "smtps",
+            "use_tls": parts.scheme == "smtp+tls" or query.get("tls") == ["1"],
+            "timeout": 20,
         }
+        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
     _fail(name, value, "console://, locmem://, dummy://, file:///path, smtp://, smtps:// or smtp+tls://")
 
 

@@ -113,7 +113,7 @@ STORAGES = {
     },
 }
 
-globals().update(env.env_email("EMAIL_URL"))
+MAILERS = env.env_email("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # How long an invitation link stays valid.
@@ -157,7 +157,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"MemberRightEnum": "portal.choices.MemberRight", "DealerRightEnum": "portal.choices.DealerRight"},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRightEnum": "portal.choices.MemberRight",
+        "DealerRightEnum": "portal.choices.DealerRight",
+        "LinkStatusEnum": "portal.choices.LinkStatus",
+        "InvitationStatusEnum": "portal.choices.InvitationStatus",
+    },
 }
 
 # Content security policy: our own scripts and styles only (htmx is served from the package).

@@ -55,6 +55,16 @@ class DealerRegistrationSerializer(serializers.Serializer):
     contact_first_name = serializers.CharField(max_length=100, required=False)
     contact_last_name = serializers.CharField(max_length=100, required=False)
 
+    def validate(self, attrs):
+        # Like DealerRegistrationForm.company(): company data is all or nothing, so an invitation
+        # never lacks its country or contact.
+        company = ["company_name", "country", "contact_first_name", "contact_last_name"]
+        if any(attrs.get(key) for key in company):
+            missing = {key: [_("Needed to invite a new dealer.")] for key in company if not attrs.get(key)}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
 
 class DealerAssignmentSerializer(serializers.ModelSerializer):
     pos_system = serializers.PrimaryKeyRelatedField(queryset=PosSystem.objects.all())

@@ -32,7 +32,7 @@ class AuditEvent(TenantModel):
     actor_email = models.CharField(_("who"), max_length=254, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
     object_type = models.CharField(_("what"), max_length=100)
-    object_id = models.CharField(max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=300)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DealerRight, LinkStatus, MemberRight, Role
 from portal.countries import COUNTRIES
-from portal.tenancy import CHANGE, MANAGE, TenantModel, TenantQuerySet
+from portal.tenancy import CHANGE, MANAGE, TenantModel
 
 
 def validate_country(value):
@@ -53,12 +53,6 @@ class User(AbstractUser):
         return self.email
 
 
-class OrganizationQuerySet(TenantQuerySet):
-    def for_user(self, user, action="view"):
-        # The view scope follows several relations; distinct() keeps each organization once.
-        return super().for_user(user, action).distinct()
-
-
 class Organization(TenantModel):
     """A company, with one or more roles."""
 
@@ -77,8 +71,6 @@ class Organization(TenantModel):
     is_pos_dealer = models.BooleanField(_("PosDealer"), default=False)
     is_pos_operator = models.BooleanField(_("PosOperator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -108,15 +100,24 @@ class Organization(TenantModel):
         if action == MANAGE:
             return Q(id__in=scope.own_ids(MANAGE))
         q = Q(id__in=scope.own_ids(action)) | Q(id__in=scope.operator_ids(action))
-        if action == CHANGE:
+        if action == CHANGE or scope.organization_id is None:
             return q
         org = scope.organization_id
+        # Subqueries rather than joins, so that each organization comes once.
+        dealers_of_operator = OperatorLink.objects.filter(
+            operator_id=org, status__in=[LinkStatus.ACTIVE, LinkStatus.REQUESTED]
+        ).values("dealer_id")
+        operators_asking = OperatorLink.objects.filter(dealer_id=org, status=LinkStatus.REQUESTED).values("operator_id")
+        dealers_of_creator = DealerAssignment.objects.filter(pos_system__creator_id=org).values("dealer_id")
+        creators_of_dealer = PosSystem.objects.filter(assignments__dealer_id=org, assignments__status=LinkStatus.ACTIVE).values(
+            "creator_id"
+        )
         return (
             q
-            | Q(operator_links__operator_id=org, operator_links__status__in=[LinkStatus.ACTIVE, LinkStatus.REQUESTED])
-            | Q(dealer_assignments__pos_system__creator_id=org)
-            | Q(pos_systems__assignments__dealer_id=org, pos_systems__assignments__status=LinkStatus.ACTIVE)
-            | Q(dealer_links__dealer_id=org, dealer_links__status=LinkStatus.REQUESTED)
+            | Q(id__in=dealers_of_operator)
+            | Q(id__in=operators_asking)
+            | Q(id__in=dealers_of_creator)
+            | Q(id__in=creators_of_dealer)
         )
 
 
@@ -173,8 +174,9 @@ class PosSystem(TenantModel):
     def tenant_q(cls, scope, action):
         q = Q(creator_id__in=scope.own_ids(action))
         if action == "view":
-            # A dealer sees the PosSystems it sells (and may search all to ask for assignment).
-            q |= Q(assignments__dealer_id=scope.organization_id, assignments__status=LinkStatus.ACTIVE)
+            # A dealer sees the PosSystems it sells.
+            sold = DealerAssignment.objects.filter(dealer_id=scope.organization_id, status=LinkStatus.ACTIVE)
+            q |= Q(id__in=sold.values("pos_system_id"))
         return q
 
 
@@ -182,8 +184,10 @@ class DealerAssignment(TenantModel):
     """A PosDealer registered for a PosSystem (requested by the dealer, or made by the creator)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    pos_system = models.ForeignKey(PosSystem, on_delete=models.CASCADE, related_name="assignments")
-    dealer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="dealer_assignments")
+    pos_system = models.ForeignKey(PosSystem, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("PosSystem"))
+    dealer = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="dealer_assignments", verbose_name=_("PosDealer")
+    )
     status = models.CharField(max_length=10, choices=LinkStatus.choices, default=LinkStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -208,8 +212,10 @@ class OperatorLink(TenantModel):
     """A PosDealer acting for a PosOperator, with the right the operator grants."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    dealer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="operator_links")
-    operator = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="dealer_links")
+    dealer = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="operator_links", verbose_name=_("PosDealer"))
+    operator = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="dealer_links", verbose_name=_("PosOperator")
+    )
     right = models.CharField(_("right"), max_length=10, choices=DealerRight.choices, default=DealerRight.FULL)
     status = models.CharField(_("status"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)

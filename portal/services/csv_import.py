@@ -101,12 +101,14 @@ def _decode(raw):
 
 
 def parse(raw):
-    """Read the file into (rows as dicts, file errors)."""
+    """Read the file into (rows as (line number in the file, dict), file errors)."""
     if len(raw) > MAX_BYTES:
         return [], [_("The file is larger than 2 MB.")]
     text = _decode(raw)
     if text is None:
         return [], [_("The file is not text in UTF-8.")]
+    if not text.strip():
+        return [], [_("The file has no rows.")]
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,\t")
     except csv.Error:
@@ -117,7 +119,10 @@ def parse(raw):
     if missing:
         return [], [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}]
     reader.fieldnames = header
-    rows = [row for row in reader if any((value or "").strip() for value in row.values() if isinstance(value, str))]
+    # Empty rows are skipped, but the line numbers stay those of the file, for the report.
+    rows = [
+        (reader.line_num, row) for row in reader if any((value or "").strip() for value in row.values() if isinstance(value, str))
+    ]
     if not rows:
         return [], [_("The file has no rows.")]
     if len(rows) > MAX_ROWS:
@@ -133,7 +138,7 @@ def validate(rows, inviter, dealer_right):
     """Validate every row; returns (report, cleaned field dicts)."""
     report, cleaned = ImportReport(), []
     seen = {}
-    for line, row in enumerate(rows, start=2):  # line 1 is the header
+    for line, row in rows:
         values = {COLUMNS[col]: (row.get(col) or "").strip() for col in COLUMNS}
         values["country"] = values["country"].upper()
         values["dealer_right"] = dealer_right

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal import audit
 from portal.choices import InvitationEventKind, InvitationKind, InvitationStatus, LinkStatus, MemberRight
 from portal.models import (
     DealerAssignment,
@@ -119,37 +120,38 @@ def accept(invitation, password, address):
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationError(_("This e-mail address already exists."))
     is_dealer = invitation.kind == InvitationKind.DEALER
-    organization = Organization.objects.create(
-        name=invitation.company_name,
-        address_line1=address["address_line1"],
-        address_line2=address.get("address_line2", ""),
-        postal_code=address["postal_code"],
-        city=address["city"],
-        country=invitation.country,
-        vat_id=invitation.vat_id,
-        tax_number=invitation.tax_number,
-        web=invitation.web,
-        phone=invitation.phone,
-        is_pos_dealer=is_dealer,
-        is_pos_operator=not is_dealer,
-    )
     user = User.objects.create_user(
         invitation.email,
         password,
         first_name=invitation.contact_first_name,
         last_name=invitation.contact_last_name,
     )
-    Membership.objects.create(user=user, organization=organization, right=MemberRight.ADMIN)
-    if is_dealer:
-        DealerAssignment.objects.update_or_create(
-            pos_system=invitation.pos_system, dealer=organization, defaults={"status": LinkStatus.ACTIVE}
+    with audit.acting_as(user):
+        organization = Organization.objects.create(
+            name=invitation.company_name,
+            address_line1=address["address_line1"],
+            address_line2=address.get("address_line2", ""),
+            postal_code=address["postal_code"],
+            city=address["city"],
+            country=invitation.country,
+            vat_id=invitation.vat_id,
+            tax_number=invitation.tax_number,
+            web=invitation.web,
+            phone=invitation.phone,
+            is_pos_dealer=is_dealer,
+            is_pos_operator=not is_dealer,
         )
-    else:
-        OperatorLink.objects.create(
-            dealer=invitation.inviter, operator=organization, right=invitation.dealer_right, status=LinkStatus.ACTIVE
-        )
-    invitation.status = InvitationStatus.ACCEPTED
-    invitation.accepted_organization = organization
-    invitation.save(update_fields=["status", "accepted_organization", "updated_at"])
-    InvitationEvent.objects.create(invitation=invitation, kind=InvitationEventKind.ACCEPTED, by=user)
+        Membership.objects.create(user=user, organization=organization, right=MemberRight.ADMIN)
+        if is_dealer:
+            DealerAssignment.objects.update_or_create(
+                pos_system=invitation.pos_system, dealer=organization, defaults={"status": LinkStatus.ACTIVE}
+            )
+        else:
+            OperatorLink.objects.create(
+                dealer=invitation.inviter, operator=organization, right=invitation.dealer_right, status=LinkStatus.ACTIVE
+            )
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.accepted_organization = organization
+        invitation.save(update_fields=["status", "accepted_organization", "updated_at"])
+        InvitationEvent.objects.create(invitation=invitation, kind=InvitationEventKind.ACCEPTED, by=user)
     return user, organization

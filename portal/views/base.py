@@ -60,12 +60,17 @@ class TenantListView(ScopeMixin, FilterMixin, ListView):
         if self.filterset_class is None:
             return queryset
         self.filterset = self.get_filterset(self.filterset_class)
-        return self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        # An unbound filterset (no query string) is not "valid", but shows everything.
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        return self.filterset.qs if valid else queryset.none()
 
     def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["queryset"] = self.model.objects.for_user(self.request.user, VIEW)
-        return kwargs
+        # Not super(): django-filter's version calls get_queryset(), which calls back here.
+        return {
+            "data": self.request.GET or None,
+            "request": self.request,
+            "queryset": self.model.objects.for_user(self.request.user, VIEW),
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

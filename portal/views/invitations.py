@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 
 from portal import filters
@@ -71,7 +71,8 @@ class InvitationImportView(DealerOnlyMixin, FormView):
             dealer_right=form.cleaned_data["dealer_right"],
         )
         if report.ok:
-            messages.success(self.request, _("%(count)d PosOperators invited.") % {"count": report.imported})
+            message = ngettext("%(count)d PosOperator invited.", "%(count)d PosOperators invited.", report.imported)
+            messages.success(self.request, message % {"count": report.imported})
         return render(self.request, self.template_name, {"form": form, "report": report}, status=200 if report.ok else 400)
 
 
