@@ -10,3 +10,5 @@ from portal.settings import *  # noqa: E402,F403
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; never in production
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Static files come from the finders in tests (no collectstatic run, so no STATIC_ROOT to serve).
+STATIC_ROOT = None
