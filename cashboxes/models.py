@@ -1,1 +1,472 @@
-# Models arrive with the issues that build this app.
+"""The fiscal configuration of an operator: outlets, CashBoxes and their components.
+
+Every row belongs to one PosOperator (`operator`), which is what the tenancy gate looks at: the
+operator's own people and its dealers (within the granted right) reach it. The write rules live
+in `clean()` (so forms, serializers and services all apply them) and in cashboxes.rules.
+"""
+
+import base64
+import secrets
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cashboxes import catalog, rules
+from cashboxes.choices import ComponentState, DeviceKind, LinkMode, MachineRole, Platform
+from portal import crypto
+from portal.models import Organization
+from portal.models.organizations import validate_country
+from portal.tenancy import TenantModel
+
+
+class OperatorOwned(TenantModel):
+    """Base of every configuration model: owned by one operator, reached through the gate."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    operator = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("PosOperator"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Fields that may not change once saved (checked by cashboxes.rules.check_fixed_fields).
+    fixed_fields = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audit_organization_id(self):
+        return self.operator_id
+
+    @classmethod
+    def tenant_q(cls, scope, action):
+        return Q(operator_id__in=scope.data_ids(action))
+
+
+class Outlet(OperatorOwned):
+    number = models.PositiveIntegerField(_("outlet number"))
+    name = models.CharField(_("name"), max_length=200)
+    address_line1 = models.CharField(_("street"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    vat_id = models.CharField(_("VAT id"), max_length=30, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, help_text=_("France: 14 digits"))
+
+    fixed_fields = ("number", "operator_id")
+
+    class Meta:
+        ordering = ["operator", "number"]
+        constraints = [models.UniqueConstraint(fields=["operator", "number"], name="outlet_number_unique_per_operator")]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        rules.check_outlet_number(self)
+        if self.country and not catalog.country(self.country):
+            raise ValidationError({"country": _("The portal configures %(codes)s.") % {"codes": ", ".join(catalog.COUNTRIES)}})
+        if self.siret and not (self.siret.isdigit() and len(self.siret) == 14):
+            raise ValidationError({"siret": _("A SIRET has exactly 14 digits.")})
+        if self.country == "FR" and not self.siret:
+            raise ValidationError({"siret": _("An outlet in France needs its SIRET.")})
+
+
+class CashBox(OperatorOwned):
+    """The configuration of one middleware instance on one machine."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="cashboxes", verbose_name=_("outlet"))
+    description = models.CharField(_("description"), max_length=200)
+    machine_role = models.CharField(_("machine"), max_length=20, choices=MachineRole.choices, default=MachineRole.POS)
+    hostname = models.CharField(
+        _("host name or IP"), max_length=253, default="localhost", help_text=_("How other machines of the outlet reach this one")
+    )
+    platform = models.CharField(_("operating system"), max_length=10, choices=Platform.choices, default=Platform.WINDOWS)
+    access_token_encrypted = models.TextField(editable=False)
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    published = models.ForeignKey(
+        "CashBoxPublication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    last_fetch_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    last_fetch_address = models.GenericIPAddressField(_("fetched from"), null=True, blank=True, editable=False)
+
+    fixed_fields = ("outlet_id", "operator_id")
+    audit_secret_fields = ("access_token_encrypted",)
+
+    class Meta:
+        ordering = ["outlet__number", "description"]
+        verbose_name = _("CashBox")
+        verbose_name_plural = _("CashBoxes")
+
+    def __str__(self):
+        return self.description
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        if self.outlet_id and self.operator_id and self.outlet.operator_id != self.operator_id:
+            raise ValidationError({"outlet": _("This belongs to another PosOperator.")})
+        if not rules.HOSTNAME.fullmatch(self.hostname or ""):
+            raise ValidationError({"hostname": _("Enter a host name or an IP address, without scheme or port.")})
+
+    def save(self, *args, **kwargs):
+        if not self.access_token_encrypted:
+            self.access_token_encrypted = crypto.encrypt(new_access_token())
+        super().save(*args, **kwargs)
+
+    @property
+    def access_token(self):
+        return crypto.decrypt(self.access_token_encrypted)
+
+    @property
+    def published_revision(self):
+        return self.published.revision if self.published_id and self.published else 0
+
+    @property
+    def needs_rebuild(self):
+        return self.published_id is None or self.published.revision < self.revision
+
+
+def new_access_token():
+    return secrets.token_urlsafe(32)
+
+
+class CashBoxPublication(models.Model):
+    """A published (rebuilt) configuration: immutable. Launchers get the newest one."""
+
+    id = models.BigAutoField(primary_key=True)
+    cashbox = models.ForeignKey(CashBox, on_delete=models.CASCADE, related_name="publications")
+    revision = models.PositiveIntegerField()
+    timestamp_ticks = models.BigIntegerField()
+    configuration_encrypted = models.TextField()  # the whole JSON, secrets included, encrypted
+    configuration_masked = models.JSONField()  # the same with secrets masked, for people
+    diff = models.JSONField(default=list)  # changes against the previous publication (masked)
+    etag = models.CharField(max_length=64)
+    published_by = models.ForeignKey("portal.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revision"]
+        constraints = [models.UniqueConstraint(fields=["cashbox", "revision"], name="one_publication_per_revision")]
+
+    def __str__(self):
+        return f"{self.cashbox_id} r{self.revision}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A publication is immutable.")
+        super().save(*args, **kwargs)
+
+    @property
+    def configuration(self):
+        import json
+
+        return json.loads(crypto.decrypt(self.configuration_encrypted))
+
+
+class Component(OperatorOwned):
+    """A queue, SCU or helper: runs in a CashBox, has a package, URLs and a state."""
+
+    cashbox = models.ForeignKey(CashBox, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("CashBox"))
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", editable=False)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    package = models.CharField(_("package"), max_length=200)
+    version = models.CharField(_("version"), max_length=50, default="latest")
+    urls = models.JSONField(_("URLs"), default=list, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    secrets_encrypted = models.TextField(blank=True, editable=False)
+    state = models.CharField(_("state"), max_length=20, choices=ComponentState.choices, default=ComponentState.CREATED)
+    start_moment = models.DateTimeField(_("in operation since"), null=True, blank=True)
+    stop_moment = models.DateTimeField(_("out of operation since"), null=True, blank=True)
+
+    audit_secret_fields = ("secrets_encrypted",)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def secrets(self):
+        return crypto.decrypt_json(self.secrets_encrypted)
+
+    def set_secrets(self, values):
+        self.secrets_encrypted = crypto.encrypt_json({k: v for k, v in values.items() if v not in (None, "")})
+
+    @property
+    def ever_used(self):
+        return self.start_moment is not None or self.state != ComponentState.CREATED
+
+    def take_out_of_operation(self):
+        self.state = ComponentState.OUT_OF_OPERATION
+        self.stop_moment = self.stop_moment or timezone.now()
+
+    def clean_fields(self, exclude=None):
+        # Derived before the field checks: a component runs in its CashBox's outlet.
+        if self.cashbox_id:
+            self.outlet_id = self.cashbox.outlet_id
+        super().clean_fields(exclude)
+
+    def siblings(self):
+        """The other components on the same machine (CashBox)."""
+        cashbox = self.cashbox
+        return [*cashbox.queues.all(), *cashbox.scus.all(), *cashbox.helpers.all()]
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        if not self.cashbox_id:
+            return
+        rules.check_same_operator(self, cashbox=self.cashbox)
+        self.outlet_id = self.cashbox.outlet_id  # a component runs in its CashBox's outlet
+        rules.check_urls(self, self.cashbox.platform)
+        rules.check_ports(self, self.siblings())
+        if not self._state.adding:
+            old = type(self)._base_manager.filter(pk=self.pk).values_list("state", flat=True).first()
+            rules.check_state_change(self, old)
+        if self.state == ComponentState.IN_OPERATION and self.start_moment is None:
+            self.start_moment = timezone.now()
+
+    def delete(self, *args, **kwargs):
+        rules.check_deletable(self)
+        return super().delete(*args, **kwargs)
+
+
+class Queue(Component):
+    """The cash register in the legal sense."""
+
+    country = models.CharField(_("country"), max_length=2, editable=False)
+    cashbox_identification = models.CharField(_("CashBoxIdentification"), max_length=64)
+    timeout_ms = models.PositiveIntegerField(_("timeout (ms)"), default=15000)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    commissioning_date = models.DateField(_("commissioning date"), null=True, blank=True)
+
+    fixed_fields = ("cashbox_identification", "outlet_id", "operator_id", "country")
+
+    class Meta:
+        ordering = ["cashbox_identification"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "cashbox_identification"], name="cashbox_identification_unique_per_operator"
+            )
+        ]
+
+    def __str__(self):
+        return self.cashbox_identification
+
+    @property
+    def country_info(self):
+        return catalog.country(self.country)
+
+    def clean_fields(self, exclude=None):
+        if self.cashbox_id and self._state.adding:
+            self.country = self.cashbox.outlet.country  # fixed from the outlet
+        super().clean_fields(exclude)
+
+    def clean(self):
+        super().clean()
+        if not self.cashbox_id:
+            return
+        info = catalog.country(self.country)
+        if info is None:
+            raise ValidationError({"cashbox": _("The portal does not configure this outlet's country.")})
+        package = info.queue_package(self.package)
+        if package is None:
+            raise ValidationError(
+                {"package": _("Choose one of: %(packages)s.") % {"packages": ", ".join(q.package for q in info.queue_packages)}}
+            )
+        rules.check_identification(self)
+        if self.country == "AT" and "EncryptionKeyBase64" not in self.secrets:
+            # The AES key of the turnover counter: made once, then registered at FinanzOnline.
+            self.set_secrets(dict(self.secrets, EncryptionKeyBase64=base64.b64encode(secrets.token_bytes(32)).decode()))
+        clash = Queue.objects.filter(operator_id=self.operator_id, cashbox_identification=self.cashbox_identification)
+        if clash.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"cashbox_identification": _("Another queue of this PosOperator has this CashBoxIdentification.")}
+            )
+        rules.check_parameters(package.parameters + info.queue_parameters, self.parameters or {}, self.secrets)
+        if not self.urls:
+            raise ValidationError({"urls": _("A queue needs at least one URL the POS system calls.")})
+
+
+class Scu(Component):
+    """A signature creation unit, driving a signing device."""
+
+    signing_device = models.ForeignKey(
+        "SigningDevice", null=True, blank=True, on_delete=models.PROTECT, related_name="scus", verbose_name=_("signing device")
+    )
+
+    fixed_fields = ("outlet_id", "operator_id", "package")
+
+    class Meta:
+        ordering = ["description", "created_at"]
+        verbose_name = _("SCU")
+
+    def __str__(self):
+        return self.description or self.package.rsplit(".", 1)[-1]
+
+    @property
+    def signing_option(self):
+        return catalog.signing_option_for_package(self.package)[1]
+
+    def clean(self):
+        super().clean()
+        if not self.cashbox_id:
+            return
+        info = catalog.country(self.cashbox.outlet.country)
+        option = info.option_for_package(self.package) if info else None
+        if option is None:
+            choices = ", ".join(o.package for o in info.signing_options) if info else "-"
+            raise ValidationError({"package": _("Choose an SCU package of this country: %(packages)s.") % {"packages": choices}})
+        if option.placement == catalog.COMPONENT and not self.urls:
+            raise ValidationError({"urls": _("This SCU runs on the machine: give the URL its queues use.")})
+        if option.placement != catalog.COMPONENT and self.urls:
+            raise ValidationError({"urls": _("This SCU does not run on the machine, so it has no URL.")})
+        rules.check_parameters(option.parameters, self.parameters or {}, self.secrets)
+        if option.parameter("Siret") and (self.parameters or {}).get("Siret") != self.cashbox.outlet.siret:
+            raise ValidationError(
+                {"parameters.Siret": _("Siret must be the outlet's SIRET (%(siret)s).") % {"siret": self.cashbox.outlet.siret}}
+            )
+        device = self.signing_device
+        if device is not None:
+            rules.check_same_operator(self, signing_device=device)
+            if device.kind != catalog.CLOUD and device.outlet_id != self.cashbox.outlet_id:
+                raise ValidationError({"signing_device": _("Only the cloud part of a cloud TSE may be outside the outlet.")})
+            if device.vendor != option.id:
+                raise ValidationError({"signing_device": _("This device is not a %(label)s.") % {"label": option.label}})
+
+
+class Helper(Component):
+    fixed_fields = ("outlet_id", "operator_id", "package")
+
+    class Meta:
+        ordering = ["description", "created_at"]
+
+    def __str__(self):
+        return self.description or self.package.rsplit(".", 1)[-1]
+
+    def clean(self):
+        super().clean()
+        if self.package not in catalog.all_helper_packages():
+            raise ValidationError(
+                {"package": _("Choose one of: %(packages)s.") % {"packages": ", ".join(catalog.all_helper_packages())}}
+            )
+
+
+class SigningDevice(OperatorOwned):
+    """A TSE, smart card, HSM, RT printer or certificate: what signs."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="signing_devices", verbose_name=_("outlet"))
+    kind = models.CharField(_("kind"), max_length=10, choices=DeviceKind.choices, blank=True)
+    vendor = models.CharField(_("signing option"), max_length=50, help_text=_("The catalog's signing option"))
+    serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    cloud_account = models.CharField(_("cloud account"), max_length=200, blank=True, help_text=_("e.g. the TSS id"))
+    max_clients = models.PositiveIntegerField(_("client limit"), null=True, blank=True)
+    host_cashbox = models.ForeignKey(
+        CashBox, null=True, blank=True, on_delete=models.SET_NULL, related_name="signing_devices", verbose_name=_("plugged into")
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    fixed_fields = ("operator_id",)
+
+    class Meta:
+        ordering = ["description", "created_at"]
+
+    def __str__(self):
+        return self.description or f"{self.vendor} {self.serial or self.cloud_account}".strip()
+
+    @property
+    def signing_option(self):
+        info = catalog.country(self.outlet.country) if self.outlet_id else None
+        return info.signing_option(self.vendor) if info else None
+
+    def clean_fields(self, exclude=None):
+        option = self.signing_option
+        if option:
+            self.kind = option.kind  # the kind follows from the signing option
+        super().clean_fields(exclude)
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        if not self.outlet_id:
+            return
+        rules.check_same_operator(self, outlet=self.outlet, host_cashbox=self.host_cashbox)
+        option = self.signing_option
+        if option is None:
+            info = catalog.country(self.outlet.country)
+            choices = ", ".join(o.id for o in info.signing_options) if info else "-"
+            raise ValidationError({"vendor": _("Choose a signing option of this country: %(ids)s.") % {"ids": choices}})
+        if self.max_clients is None and option.limit_known:
+            self.max_clients = option.max_clients
+        if self.host_cashbox_id and self.host_cashbox.outlet_id != self.outlet_id:
+            raise ValidationError({"host_cashbox": _("The machine is in another outlet.")})
+
+
+class QueueScuLink(OperatorOwned):
+    """A queue uses an SCU. DE: exactly one. AT: several, with a mode."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="scu_links", verbose_name=_("queue"))
+    scu = models.ForeignKey(Scu, on_delete=models.PROTECT, related_name="queue_links", verbose_name=_("SCU"))
+    mode = models.CharField(_("mode"), max_length=12, choices=LinkMode.choices, default=LinkMode.NORMAL)
+    timeout_s = models.PositiveSmallIntegerField(_("timeout (s)"), null=True, blank=True)
+
+    fixed_fields = ("operator_id",)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["queue", "scu"], name="one_link_per_queue_and_scu")]
+
+    def __str__(self):
+        return f"{self.queue} → {self.scu}"
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        if not (self.queue_id and self.scu_id):
+            return
+        queue, scu = self.queue, self.scu
+        rules.check_same_operator(self, queue=queue, scu=scu)
+        if queue.outlet_id != scu.outlet_id:
+            raise ValidationError({"scu": _("The SCU is in another outlet; a queue uses an SCU of its own outlet.")})
+        info = catalog.country(queue.country)
+        if info.option_for_package(scu.package) is None:
+            raise ValidationError({"scu": _("This SCU is not for %(country)s.") % {"country": info.name}})
+        others = QueueScuLink.objects.filter(queue=queue).exclude(pk=self.pk)
+        if info.scu_links == "one":
+            if others.exists():
+                raise ValidationError({"scu": _("In %(country)s a queue has exactly one SCU.") % {"country": info.name}})
+            if self.mode != LinkMode.NORMAL:
+                raise ValidationError({"mode": _("Backup and deactivated links exist only in Austria.")})
+        device = scu.signing_device
+        if device is not None and device.max_clients is not None:
+            users = QueueScuLink.objects.filter(scu__signing_device=device).exclude(pk=self.pk).values("queue").distinct().count()
+            if users + 1 > device.max_clients:
+                raise ValidationError(
+                    {
+                        "scu": _("%(device)s takes at most %(n)d queue(s) as clients.")
+                        % {"device": device, "n": device.max_clients}
+                    }
+                )
+
+
+class Terminal(OperatorOwned):
+    """An input device without its own cash-register function, posting to a queue."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="terminals", verbose_name=_("queue"))
+    name = models.CharField(_("name"), max_length=100)
+    terminal_id = models.CharField(_("cbTerminalID"), max_length=50)
+
+    fixed_fields = ("operator_id",)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["queue", "terminal_id"], name="terminal_id_unique_per_queue")]
+
+    def __str__(self):
+        return f"{self.name} ({self.terminal_id})"
+
+    def clean(self):
+        rules.check_fixed_fields(self)
+        if self.queue_id:
+            rules.check_same_operator(self, queue=self.queue)
+        if self.terminal_id and not self.terminal_id.isprintable():
+            raise ValidationError({"terminal_id": _("Use printable characters only.")})

@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from portal.choices import AuditAction
 from portal.context import current_request
-from portal.redaction import redact_dict
+from portal.redaction import REDACTED, REDACTED_CHANGED, redact_dict
 
 _registered = []
 # Who acts when the request's user is not (yet) the actor, e.g. a person accepting an invitation.
@@ -31,13 +31,26 @@ def acting_as(user):
         _acting_as.reset(token)
 
 
+def _raw(instance):
+    data = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
 def snapshot(instance):
     """Plain JSON of the concrete fields, secrets redacted."""
-    data = {}
-    for field in instance._meta.concrete_fields:
-        data[field.attname] = field.value_from_object(instance)
-    plain = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
-    return redact_dict(plain, getattr(instance, "audit_secret_fields", ()))
+    return redact_dict(_raw(instance), getattr(instance, "audit_secret_fields", ()))
+
+
+def _redacted_pair(instance, before, after):
+    """Redact both sides; a secret that changed shows as changed, never its value."""
+    secret_fields = getattr(instance, "audit_secret_fields", ())
+    shown_before = redact_dict(before, secret_fields) if before is not None else None
+    shown_after = redact_dict(after, secret_fields)
+    if before is not None:
+        for key, value in shown_after.items():
+            if value == REDACTED and before.get(key) != after.get(key):
+                shown_after[key] = REDACTED_CHANGED
+    return shown_before, shown_after
 
 
 def _via(request):
@@ -79,17 +92,18 @@ def _before_save(sender, instance, raw=False, **kwargs):
         instance._audit_before = None
         return
     old = sender._base_manager.filter(pk=instance.pk).first()
-    instance._audit_before = snapshot(old) if old else None
+    instance._audit_before = _raw(old) if old else None
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    after = snapshot(instance)
+    after = _raw(instance)
     before = getattr(instance, "_audit_before", None)
     if not created and before == after:
         return  # nothing changed: no event
-    record(instance, AuditAction.CREATE if created else AuditAction.UPDATE, before=before, after=after)
+    shown_before, shown_after = _redacted_pair(instance, before, after)
+    record(instance, AuditAction.CREATE if created else AuditAction.UPDATE, before=shown_before, after=shown_after)
 
 
 def _after_delete(sender, instance, **kwargs):

@@ -53,3 +53,4 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    REVEAL = "reveal", _("Secret revealed")

@@ -3,6 +3,7 @@
 import re
 
 REDACTED = "***"
+REDACTED_CHANGED = "*** (changed)"
 # Field and parameter names that hold secrets (API keys, PINs, tokens, passwords).
 SECRET_NAME = re.compile(r"(password|secret|token|pin|apikey|api_key|accesstoken|access_token|key_hash)", re.I)
 # Secrets as they may appear inside a logged message: "name=value" or "name": "value".

@@ -4,7 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+import cashboxes.api.urls
+import cashboxes.urls
+import portal.api.urls
+from cashboxes import launcher
 from portal.views import audit, home, invitations, partners, people, possystems
+
+# The REST API of every app under one namespace ("api:").
+api_patterns = portal.api.urls.urlpatterns + cashboxes.api.urls.urlpatterns
 
 urlpatterns = [
     path("", home.dashboard, name="dashboard"),
@@ -44,7 +51,11 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(("portal.api.urls", "api"))),
+    path("", include(cashboxes.urls)),
+    path("api/v1/", include((api_patterns, "api"))),
+    # Where the middleware's launchers fetch their configuration (no trailing slash: as they ask).
+    path("api/configuration/<str:cashbox_id>", launcher.configuration_v2, name="launcher-configuration"),
+    path("api/Configuration", launcher.configuration_helipad, name="launcher-configuration-helipad"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -7,14 +7,26 @@ write member of dealer A; and `outsider`, a user of an unrelated operator with n
 
 import os
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from portal.choices import DealerRight, LinkStatus, MemberRight
 from portal.models import ApiToken, DealerAssignment, Membership, OperatorLink, Organization, PosSystem, User
 
 PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request in German leaves the thread's language behind."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 REQUIRED = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
@@ -117,3 +129,11 @@ def browser_client(client):
         return client
 
     return make
+
+
+@pytest.fixture
+def configs(cast):
+    """The configuration of operator (dealer A's side) and operator2 (dealer B's side)."""
+    from tests import factories
+
+    return SimpleNamespace(a=factories.estate(cast.operator_org, "A"), b=factories.estate(cast.operator2_org, "B"))

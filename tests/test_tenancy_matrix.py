@@ -6,59 +6,13 @@ A route that is missing from the tables fails `test_every_api_route_is_in_the_ma
 UI twin), so a new route cannot ship without its tenancy cases.
 """
 
-from types import SimpleNamespace
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.models import ApiToken, AuditEvent, DealerAssignment, Membership, PosSystem
-from portal.services import invitations
-
-ROLES = ["anon", "creator", "dealer", "dealer_reader", "dealer2", "operator"]
-
-
-def expect(default, **per_role):
-    """Expected status per role: `default` for every signed-in role unless named; anon 401."""
-    table = dict.fromkeys(ROLES, default)
-    table["anon"] = 401
-    table.update(per_role)
-    return table
-
-
-@pytest.fixture
-def world(cast):
-    """Objects owned by dealer A's side, plus handles to reach them."""
-    invitation, token = invitations.create_invitation(
-        cast.dealer_org,
-        cast.dealer,
-        {
-            "email": "new@shop.example",
-            "company_name": "Shop",
-            "country": "DE",
-            "contact_first_name": "A",
-            "contact_last_name": "B",
-        },
-    )
-    other_pos_system = PosSystem.objects.create(creator=cast.creator_org, name="Other", brand="B", type="T", software_version="1")
-    sold_by_a_only = PosSystem.objects.create(creator=cast.creator_org, name="A only", brand="B", type="T", software_version="1")
-    DealerAssignment.objects.create(pos_system=sold_by_a_only, dealer=cast.dealer_org, status="active")
-    return SimpleNamespace(
-        cast=cast,
-        invitation=invitation,
-        invitation_token=token,
-        other_pos_system=other_pos_system,
-        sold_by_a_only=sold_by_a_only,
-        assignment=DealerAssignment.objects.get(pos_system=cast.pos_system, dealer=cast.dealer_org),
-        membership=Membership.objects.get(user=cast.dealer),
-        reader_membership=Membership.objects.get(user=cast.dealer_reader),
-        token=ApiToken.issue(cast.dealer, "matrix")[0],
-        event=AuditEvent.objects.filter(organization=cast.dealer_org).first(),
-    )
-
-
-def user_of(world, role):
-    return None if role == "anon" else getattr(world.cast, role)
-
+from portal.models import AuditEvent, PosSystem
+from tests.tenancy import LOGIN, cases, expect, run_api_case, run_ui_case, ui, world  # noqa: F401 - world is a fixture
+from tests.test_tenancy_cashboxes_api import CASHBOX_API
+from tests.test_tenancy_cashboxes_ui import CASHBOX_UI
 
 # ---------------------------------------------------------------- API
 
@@ -186,18 +140,9 @@ API = [
 API_OUTSIDE_MATRIX = {"api:api-root"}
 
 
-def _cases(table):
-    for name, method, kwargs, body, statuses in table:
-        for role, status in statuses.items():
-            yield pytest.param(name, method, kwargs, body, role, status, id=f"{method}-{name}-{role}")
-
-
-@pytest.mark.parametrize("name,method,pk,body,role,status", list(_cases(API)))
+@pytest.mark.parametrize("name,method,pk,body,role,status", list(cases(API)))
 def test_api_route_answers_each_role_as_the_tenancy_rules_say(world, api, name, method, pk, body, role, status):
-    url = reverse(name, args=[pk(world)] if pk else [])
-    data = body(world) if callable(body) else body
-    response = getattr(api(user_of(world, role)), method)(url, data, format="json")
-    assert response.status_code == status, response.content[:300]
+    run_api_case(world, api, name, method, pk, body, role, status)
 
 
 def _route_names(patterns, prefix, namespace=""):
@@ -213,7 +158,7 @@ def _route_names(patterns, prefix, namespace=""):
 
 def test_every_api_route_is_in_the_matrix():
     routes = {name for route, name in _route_names(get_resolver().url_patterns, "") if route.startswith("api/v1/")}
-    covered = {name for name, *_ in API} | API_OUTSIDE_MATRIX
+    covered = {name for name, *_ in API + CASHBOX_API} | API_OUTSIDE_MATRIX
     assert routes - covered == set(), "API routes without tenancy cases"
 
 
@@ -297,16 +242,6 @@ def test_x_organization_header_cannot_reach_an_organization_the_user_is_not_in(w
 
 # ---------------------------------------------------------------- UI
 
-LOGIN = "login"
-
-
-def ui(default, **per_role):
-    """Like expect(), but anonymous users are sent to the login page."""
-    table = expect(default, **per_role)
-    table["anon"] = per_role.get("anon", LOGIN)
-    return table
-
-
 UI = [
     ("dashboard", "get", None, None, ui(200)),
     ("organization", "get", None, None, ui(302)),
@@ -370,25 +305,16 @@ UI = [
 UI_OUTSIDE_MATRIX_PREFIXES = ("api/", "admin/", "accounts/", "static/", "media/")
 
 
-@pytest.mark.parametrize("name,method,pk,body,role,status", list(_cases(UI)))
+@pytest.mark.parametrize("name,method,pk,body,role,status", list(cases(UI)))
 def test_ui_route_answers_each_role_as_the_tenancy_rules_say(world, client, name, method, pk, body, role, status):
-    user = user_of(world, role)
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=[pk(world)] if pk else [])
-    data = body(world) if callable(body) else body
-    response = getattr(client, method)(url, data or {})
-    if status == LOGIN:
-        assert response.status_code == 302 and response.url.startswith(reverse("login")), response.status_code
-    else:
-        assert response.status_code == status, response.content[:300]
+    run_ui_case(world, client, name, method, pk, body, role, status)
 
 
 def test_every_ui_route_is_in_the_matrix():
     routes = {
         name for route, name in _route_names(get_resolver().url_patterns, "") if not route.startswith(UI_OUTSIDE_MATRIX_PREFIXES)
     }
-    covered = {name for name, *_ in UI}
+    covered = {name for name, *_ in UI + CASHBOX_UI}
     assert routes - covered == set(), "UI routes without tenancy cases"
 
 

@@ -17,6 +17,7 @@ from portal.models import (
     User,
 )
 from portal.models.invitations import hash_token
+from portal.signals import organization_onboarded
 
 
 class InvitationError(Exception):
@@ -154,4 +155,5 @@ def accept(invitation, password, address):
         invitation.accepted_organization = organization
         invitation.save(update_fields=["status", "accepted_organization", "updated_at"])
         InvitationEvent.objects.create(invitation=invitation, kind=InvitationEventKind.ACCEPTED, by=user)
+        organization_onboarded.send(sender=Organization, organization=organization, user=user)
     return user, organization

@@ -1,0 +1,569 @@
+"""What the portal knows per country: queue packages, signing options with their SCU packages
+and parameters, platforms and URL schemes. Data plus small functions; adding a country or an
+SCU package means adding data here (see docs/catalog.md), not touching views.
+
+Facts from the domain brief (`../shared/domain/fiskaltrust-brief.md`, sections 2 and 3), which
+cites the fiskaltrust middleware and documentation for each of them.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+# ------------------------------------------------------------------ parameters
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One configuration parameter of a package."""
+
+    name: str
+    type: str = "string"  # string, int, bool, guid, path, host, port, url, pin, digits
+    required: bool = False
+    default: object = None
+    secret: bool = False
+    help: str = ""
+    choices: tuple = ()
+    length: int | None = None  # exact length (digits)
+
+    def clean(self, value):
+        """The value converted to its type; raises ValueError with a message for the user."""
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(_("This parameter is required."))
+            return None
+        text = str(value).strip()
+        if self.type == "int" or self.type == "port":
+            try:
+                number = int(text)
+            except ValueError:
+                raise ValueError(_("Enter a whole number."))
+            if self.type == "port" and not 1 <= number <= 65535:
+                raise ValueError(_("A port is between 1 and 65535."))
+            if number < 0:
+                raise ValueError(_("Enter a number of at least 0."))
+            return number
+        if self.type == "bool":
+            if isinstance(value, bool):
+                return value
+            if text.lower() in {"true", "1", "yes", "on"}:
+                return True
+            if text.lower() in {"false", "0", "no", "off"}:
+                return False
+            raise ValueError(_("Enter true or false."))
+        if self.type == "guid":
+            try:
+                return str(uuid.UUID(text))
+            except ValueError:
+                raise ValueError(_("Enter a GUID such as 3fa85f64-5717-4562-b3fc-2c963f66afa6."))
+        if self.type == "host":
+            if "://" in text or ":" in text.strip("[]") and not text.startswith("["):
+                raise ValueError(_("Enter a host name or IP address without scheme or port."))
+            if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", text):
+                raise ValueError(_("Enter a host name or IP address."))
+            return text
+        if self.type == "url":
+            if not re.match(r"^[a-z][a-z0-9+.\-]*://\S+$", text):
+                raise ValueError(_("Enter a URL such as https://host:port/path."))
+            return text
+        if self.type == "path":
+            if text.endswith(("/", "\\")) and len(text) > 1:
+                raise ValueError(_("Leave out the trailing slash."))
+            return text
+        if self.type == "digits":
+            if not text.isdigit() or (self.length and len(text) != self.length):
+                raise ValueError(_("Enter exactly %(n)d digits.") % {"n": self.length})
+            return text
+        if self.choices and text not in self.choices:
+            raise ValueError(_("Choose one of: %(choices)s.") % {"choices": ", ".join(self.choices)})
+        return text
+
+    def as_dict(self):
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+            "secret": self.secret,
+            "help": str(self.help),
+            "choices": list(self.choices),
+        }
+
+
+def _proxy():
+    return (
+        Parameter("ProxyServer", "host"),
+        Parameter("ProxyPort", "port"),
+        Parameter("ProxyUsername"),
+        Parameter("ProxyPassword", secret=True),
+    )
+
+
+def _fcc():
+    """The Fiskal Cloud Connector set of SwissbitCloud and DeutscheFiskal."""
+    return (
+        Parameter("FccId", required=True, help=_("Id of the Fiskal Cloud Connector")),
+        Parameter("FccSecret", required=True, secret=True),
+        Parameter("ErsCode", required=True, secret=True),
+        Parameter("ActivationToken", required=True, secret=True),
+        Parameter("FccPort", "port", default=20001),
+        Parameter("FccDirectory", "path"),
+        Parameter("FccHeapMemory", "int", default=256),
+        Parameter("FccUri", "url"),
+        Parameter("FccDownloadUri", "url"),
+        Parameter("FCCversion"),
+        Parameter("DontAddFccFirewallException", "bool"),
+        *_proxy(),
+        Parameter("CertificationId"),
+        Parameter("ServiceFolder", "path"),
+        Parameter("EnableFccMetrics", "bool"),
+    )
+
+
+# ------------------------------------------------------------------ signing options
+
+HARDWARE, NETWORK, CLOUD, VIRTUAL = "hardware", "network", "cloud", "virtual"
+# Where the SCU runs: a component of a CashBox with its own URL; a hosted service the queue
+# calls by a fixed address; or inside the queue itself (France).
+COMPONENT, SERVICE, IN_QUEUE = "component", "service", "in-queue"
+
+WINDOWS, LINUX, MACOS, ANDROID = "windows", "linux", "macos", "android"
+ALL_PLATFORMS = (WINDOWS, LINUX, MACOS, ANDROID)
+
+
+@dataclass(frozen=True)
+class SigningOption:
+    id: str
+    label: str
+    kind: str  # hardware, network, cloud, virtual
+    package: str
+    max_clients: int | None  # queues per signing device; None: unlimited (or unknown, see limit_known)
+    parameters: tuple = ()
+    platforms: tuple = ALL_PLATFORMS
+    placement: str = COMPONENT
+    limit_known: bool = True
+    service_url: str = ""  # for SERVICE placement: the address the queue uses
+    vendor: str = ""
+    note: str = ""
+
+    @property
+    def secret_names(self):
+        return {p.name for p in self.parameters if p.secret}
+
+    def parameter(self, name):
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def as_dict(self):
+        return {
+            "id": self.id,
+            "label": str(self.label),
+            "kind": self.kind,
+            "package": self.package,
+            "max_clients": self.max_clients,
+            "max_clients_known": self.limit_known,
+            "placement": self.placement,
+            "platforms": list(self.platforms),
+            "vendor": self.vendor,
+            "note": str(self.note),
+            "parameters": [p.as_dict() for p in self.parameters],
+        }
+
+
+@dataclass(frozen=True)
+class QueuePackage:
+    package: str
+    label: str
+    parameters: tuple = ()
+    platforms: tuple = ALL_PLATFORMS
+
+    def as_dict(self):
+        return {
+            "package": self.package,
+            "label": str(self.label),
+            "platforms": list(self.platforms),
+            "parameters": [p.as_dict() for p in self.parameters],
+        }
+
+
+@dataclass(frozen=True)
+class HelperPackage:
+    package: str
+    label: str
+
+    def as_dict(self):
+        return {"package": self.package, "label": str(self.label)}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    signing_options: tuple
+    queue_packages: tuple
+    # CashBoxIdentification: printable; at most / exactly this many characters.
+    identification_max: int = 64
+    identification_exact: int | None = None
+    # How a queue links to SCUs: "one" (exactly one SCU, DE), "many" (AT: several with modes).
+    scu_links: str = "one"
+    init_suffix: str = ""  # DE -> init_ftQueueDE, init_ftSignaturCreationUnitDE
+    helpers: tuple = ()
+    remote_signing: bool = False  # may the signature be made outside the outlet?
+    queue_parameters: tuple = ()  # country-specific queue parameters on top of the package's
+    rules: tuple = field(default_factory=tuple)
+
+    def signing_option(self, option_id):
+        return next((o for o in self.signing_options if o.id == option_id), None)
+
+    def option_for_package(self, package):
+        return next((o for o in self.signing_options if o.package == package), None)
+
+    def queue_package(self, package):
+        return next((q for q in self.queue_packages if q.package == package), None)
+
+    def as_dict(self):
+        return {
+            "code": self.code,
+            "name": str(self.name),
+            "signing_options": [o.as_dict() for o in self.signing_options],
+            "queue_packages": [q.as_dict() for q in self.queue_packages],
+            "helpers": [h.as_dict() for h in self.helpers],
+            "cashbox_identification": {"max_length": self.identification_max, "exact_length": self.identification_exact},
+            "scu_links": self.scu_links,
+            "remote_signing": self.remote_signing,
+            "queue_parameters": [p.as_dict() for p in self.queue_parameters],
+        }
+
+
+_CONNECTION = Parameter("connectionstring", required=True, secret=True, help=_("Database connection string"))
+QUEUE_PACKAGES = (
+    QueuePackage("fiskaltrust.Middleware.Queue.SQLite", _("SQLite (local file)")),
+    QueuePackage("fiskaltrust.Middleware.Queue.MySQL", _("MySQL"), (_CONNECTION,)),
+    QueuePackage(
+        "fiskaltrust.Middleware.Queue.EF", _("Microsoft SQL Server (Entity Framework)"), (_CONNECTION,), (WINDOWS, LINUX, MACOS)
+    ),
+)
+HELPERS = (
+    HelperPackage("fiskaltrust.Middleware.Helper.LocalPosSystemApi", _("Local PosSystem API")),
+    HelperPackage("fiskaltrust.service.helper.posapi", _("PosSystem API helper (1.x)")),
+    HelperPackage("fiskaltrust.service.helper.rest", _("REST helper (1.x)")),
+)
+_PC = (WINDOWS, LINUX)
+
+GERMANY = Country(
+    code="DE",
+    name=_("Germany"),
+    init_suffix="DE",
+    scu_links="one",
+    identification_max=64,
+    queue_packages=QUEUE_PACKAGES,
+    helpers=HELPERS,
+    signing_options=(
+        SigningOption(
+            "fiskaly",
+            _("fiskaly cloud TSE"),
+            CLOUD,
+            "fiskaltrust.Middleware.SCU.DE.FiskalyCertified",
+            None,
+            (
+                Parameter("TssId", "guid", required=True),
+                Parameter("ApiKey", required=True, secret=True),
+                Parameter("ApiSecret", required=True, secret=True),
+                Parameter("AdminPin", required=True, secret=True),
+                Parameter("EnableTarFileExport", "bool", default=True),
+                Parameter("CertificationId"),
+                Parameter("FiskalyClientTimeout", "int", default=120000),
+                *_proxy(),
+            ),
+            vendor="fiskaly",
+            note=_("Technically unlimited clients; fair use: 25 devices and 150,000 signatures a month per outlet."),
+        ),
+        SigningOption(
+            "swissbit-cloud",
+            _("Swissbit cloud TSE"),
+            CLOUD,
+            "fiskaltrust.Middleware.SCU.DE.SwissbitCloud",
+            1,
+            _fcc(),
+            platforms=_PC,
+            vendor="Swissbit",
+            note=_("Needs the Fiskal Cloud Connector (Java); Linux only on Ubuntu 20.04."),
+        ),
+        SigningOption(
+            "deutsche-fiskal",
+            _("Deutsche Fiskal cloud TSE"),
+            CLOUD,
+            "fiskaltrust.Middleware.SCU.DE.DeutscheFiskal",
+            1,
+            _fcc(),
+            platforms=_PC,
+            vendor="Deutsche Fiskal",
+            note=_("Needs the Fiskal Cloud Connector (Java); Linux only on Ubuntu 20.04."),
+        ),
+        SigningOption(
+            "swissbit",
+            _("Swissbit USB/SD TSE"),
+            HARDWARE,
+            "fiskaltrust.Middleware.SCU.DE.Swissbit",
+            100,
+            (
+                Parameter("devicePath", "path", required=True, help=_("Drive or mount path of the TSE, e.g. D: or /media/tse")),
+                Parameter("adminPin", secret=True),
+                Parameter("timeAdminPin", secret=True),
+                Parameter("EnableFirmwareUpdate", "bool", default=False),
+                Parameter("ChunkExportTransactionCount", "int", default=0),
+            ),
+            platforms=(WINDOWS, LINUX, ANDROID),
+            vendor="Swissbit",
+        ),
+        SigningOption(
+            "cryptovision",
+            _("cryptovision microSD TSE"),
+            HARDWARE,
+            "fiskaltrust.Middleware.SCU.DE.CryptoVision",
+            128,
+            (
+                Parameter("devicePath", "path", required=True),
+                Parameter("adminPin", secret=True),
+                Parameter("timeAdminPin", secret=True),
+                Parameter("TseIOReadDelayMs", "int", default=10),
+                Parameter("KeepAliveIntervalInSeconds", "int"),
+            ),
+            platforms=_PC,
+            vendor="cryptovision",
+        ),
+        SigningOption(
+            "diebold-nixdorf",
+            _("Diebold Nixdorf USB TSE"),
+            HARDWARE,
+            "fiskaltrust.Middleware.SCU.DE.DieboldNixdorf",
+            None,
+            (
+                Parameter("ComPort", required=True, help=_("Serial port, e.g. COM3 or /dev/ttyACM0")),
+                Parameter("AdminUser"),
+                Parameter("AdminPin", secret=True),
+                Parameter("TimeAdminUser"),
+                Parameter("TimeAdminPin", secret=True),
+            ),
+            platforms=_PC,
+            limit_known=False,
+            vendor="Diebold Nixdorf",
+            note=_("The client limit is not published."),
+        ),
+        SigningOption(
+            "epson",
+            _("Epson TSE (printer or server)"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.DE.Epson",
+            100,
+            (
+                Parameter("Host", "host", required=True, help=_("Host of the Epson device, without port")),
+                Parameter("Port", "port", default=8009),
+                Parameter("DeviceId", default="local_TSE"),
+                Parameter("Timeout", "int", default=60000),
+            ),
+            platforms=_PC,
+            vendor="Epson",
+        ),
+    ),
+)
+
+AUSTRIA = Country(
+    code="AT",
+    name=_("Austria"),
+    init_suffix="AT",
+    scu_links="many",
+    queue_packages=QUEUE_PACKAGES,
+    queue_parameters=(
+        Parameter(
+            "EncryptionKeyBase64",
+            secret=True,
+            help=_("AES-256 key of the receipt counter, registered at FinanzOnline; generated when left empty"),
+        ),
+    ),
+    helpers=HELPERS,
+    remote_signing=True,
+    signing_options=(
+        SigningOption(
+            "atrust-smartcard",
+            _("A-Trust smart card"),
+            HARDWARE,
+            "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard",
+            None,
+            (
+                Parameter("Reader", "int", default=-1, help=_("PC/SC reader index; -1 picks the first")),
+                Parameter("SerialNumber"),
+                Parameter("Shared", "bool", default=False),
+                Parameter("ReaderTimeoutMs", "int", default=60000),
+                Parameter("WatchdogTimeoutMs", "int", default=30000),
+                Parameter("VerifySignature", "bool", default=False),
+                Parameter("HealthCheck", "bool", default=False),
+            ),
+            platforms=_PC,
+            vendor="A-Trust",
+        ),
+        SigningOption(
+            "primesign-hsm",
+            _("PrimeSign HSM"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.AT.PrimeSignHSM",
+            None,
+            (
+                Parameter("Url", "url", required=True),
+                Parameter("SharedSecret", required=True, secret=True),
+                Parameter("SslValidation", "bool", default=True),
+            ),
+            platforms=_PC,
+            vendor="PrimeSign",
+        ),
+        SigningOption(
+            "atrust-online",
+            _("A-Trust online signature (SignatureCloud)"),
+            CLOUD,
+            "signaturcloud-signing-atrustonline",
+            None,
+            placement=SERVICE,
+            service_url="signaturcloud-signing-atrustonline",
+            vendor="A-Trust",
+            note=_("Hosted: the queue signs through fiskaltrust.SignatureCloud; nothing to install for the SCU."),
+        ),
+    ),
+)
+
+FRANCE = Country(
+    code="FR",
+    name=_("France"),
+    init_suffix="FR",
+    scu_links="one",
+    identification_max=20,
+    queue_packages=QUEUE_PACKAGES,
+    helpers=HELPERS,
+    remote_signing=True,
+    signing_options=(
+        SigningOption(
+            "fr-certificate",
+            _("Certificate per outlet (virtual SCU)"),
+            VIRTUAL,
+            "fiskaltrust.Middleware.SCU.FR.LNE",
+            None,
+            (
+                Parameter("Siret", "digits", required=True, length=14, help=_("The outlet's SIRET")),
+                Parameter("CompanyName", required=True),
+                Parameter("CertificateSerialNumber"),
+            ),
+            placement=IN_QUEUE,
+            vendor="fiskaltrust",
+            note=_("No device: the queue signs with a certificate issued for the outlet's SIRET."),
+        ),
+    ),
+)
+
+ITALY = Country(
+    code="IT",
+    name=_("Italy"),
+    init_suffix="IT",
+    scu_links="one",
+    queue_packages=QUEUE_PACKAGES,
+    helpers=HELPERS,
+    signing_options=(
+        SigningOption(
+            "epson-rt-printer",
+            _("Epson RT printer"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.IT.EpsonRTPrinter",
+            None,
+            (
+                Parameter("DeviceUrl", "url", required=True),
+                Parameter("ClientTimeoutMs", "int", default=15000),
+                Parameter("ServerTimeoutMs", "int"),
+                Parameter("ForceRebootAfterDailyClosing", "bool", default=False),
+            ),
+            vendor="Epson",
+        ),
+        SigningOption(
+            "custom-rt-printer",
+            _("Custom RT printer"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.IT.CustomRTPrinter",
+            None,
+            (
+                Parameter("DeviceUrl", "url", required=True),
+                Parameter("Username", required=True),
+                Parameter("Password", required=True, secret=True),
+                Parameter("ClientTimeoutMs", "int", default=15000),
+            ),
+            vendor="Custom",
+        ),
+        SigningOption(
+            "custom-rt-server",
+            _("Custom RT server"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.IT.CustomRTServer",
+            None,
+            (
+                Parameter("ServerUrl", "url", required=True),
+                Parameter("Username", required=True),
+                Parameter("Password", required=True, secret=True),
+                Parameter("SendReceiptsSync", "bool", default=True),
+                Parameter("IgnoreRTServerErrors", "bool", default=False),
+                Parameter("RTServerHttpTimeoutInMs", "int", default=5000),
+            ),
+            vendor="Custom",
+        ),
+    ),
+)
+
+COUNTRIES = {country.code: country for country in (GERMANY, AUSTRIA, FRANCE, ITALY)}
+
+
+def country(code):
+    return COUNTRIES.get(code)
+
+
+def country_choices():
+    return [(c.code, c.name) for c in COUNTRIES.values()]
+
+
+def signing_option_for_package(package):
+    """The signing option (in any country) whose SCU package this is."""
+    for item in COUNTRIES.values():
+        option = item.option_for_package(package)
+        if option:
+            return item, option
+    return None, None
+
+
+def all_queue_packages():
+    return sorted({q.package for c in COUNTRIES.values() for q in c.queue_packages})
+
+
+def all_helper_packages():
+    return sorted({h.package for c in COUNTRIES.values() for h in c.helpers})
+
+
+def as_dict():
+    return {"countries": [c.as_dict() for c in COUNTRIES.values()]}
+
+
+# ------------------------------------------------------------------ URLs and platforms
+
+# Launcher 2.0 hosts grpc:// and rest:// everywhere; http(s):// and net.tcp:// are SOAP/WCF,
+# Windows only; net.pipe:// is a local link on Windows, not hosted.
+SCHEMES = {
+    WINDOWS: ("grpc", "rest", "http", "https", "net.tcp", "net.pipe"),
+    LINUX: ("grpc", "rest"),
+    MACOS: ("grpc", "rest"),
+    ANDROID: ("grpc", "rest"),
+}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+SERVICE_FOLDERS = {
+    WINDOWS: "C:/ProgramData/fiskaltrust",
+    LINUX: "/var/lib/fiskaltrust",
+    MACOS: "/Library/Application Support/fiskaltrust",
+    ANDROID: "",
+}
+
+
+def schemes_for(platform):
+    return SCHEMES.get(platform, SCHEMES[LINUX])

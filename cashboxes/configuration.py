@@ -1,0 +1,375 @@
+"""The exact ftCashBoxConfiguration the middleware reads (brief, section 2.1).
+
+`load()` gathers a CashBox's data in a fixed number of queries; `build()` is a pure function of
+that data. With `reveal=False` every secret is replaced by MASK (the portal's own view).
+"""
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from cashboxes import catalog
+from cashboxes.choices import ComponentState, LinkMode
+
+MASK = "***"
+# .NET DateTime ticks (100 ns since 0001-01-01) of the Unix epoch.
+_EPOCH_TICKS = 621355968000000000
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 - names, not a bind
+_LINK_MODE = {LinkMode.NORMAL: 0, LinkMode.BACKUP: 1}  # ftSignaturCreationUnitAT.Mode
+
+
+def ticks(moment=None):
+    """.NET ticks of a moment (UTC), as DateTime.UtcNow.Ticks gives them."""
+    moment = moment or datetime.now(UTC)
+    delta = moment.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return _EPOCH_TICKS + (delta.days * 86400 + delta.seconds) * 10**7 + delta.microseconds * 10
+
+
+def _iso(moment):
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if moment else None
+
+
+def reachable_url(url, scu_host, same_machine):
+    """The SCU's URL as its queue reaches it: localhost on the same machine, else the SCU
+    machine's address wherever the SCU's URL names a local host."""
+    parts = urlsplit(url)
+    if parts.hostname is None:
+        return url
+    host = "localhost" if same_machine else (scu_host if parts.hostname in LOCAL_HOSTS else parts.hostname)
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _component(obj, secret_names=()):
+    return {
+        "id": str(obj.id),
+        "package": obj.package,
+        "version": obj.version,
+        "description": obj.description,
+        "urls": list(obj.urls or []),
+        "parameters": dict(obj.parameters or {}),
+        "secrets": obj.secrets,
+        "state": obj.state,
+    }
+
+
+def _scu(scu):
+    data = _component(scu)
+    option = scu.signing_option
+    data.update(
+        cashbox_id=str(scu.cashbox_id),
+        host=scu.cashbox.hostname,
+        placement=option.placement if option else catalog.COMPONENT,
+        service_url=option.service_url if option else "",
+        serial=scu.signing_device.serial if scu.signing_device_id else "",
+    )
+    return data
+
+
+def load(cashbox):
+    """Everything build() needs for one CashBox, in a fixed number of queries."""
+    from cashboxes.models import CashBox, QueueScuLink
+    from portal.models import OperatorLink
+
+    cashbox = (
+        CashBox.objects.select_related("outlet", "operator")
+        .prefetch_related("queues", "scus__signing_device", "scus__cashbox", "helpers")
+        .get(pk=cashbox.pk)
+    )
+    links = QueueScuLink.objects.filter(queue__cashbox=cashbox).select_related("scu__cashbox", "scu__signing_device")
+    links_by_queue = {}
+    for link in links:
+        links_by_queue.setdefault(link.queue_id, []).append(link)
+    dealers = OperatorLink.objects.filter(operator_id=cashbox.operator_id, status="active").select_related("dealer")
+    org, outlet = cashbox.operator, cashbox.outlet
+    return {
+        "cashbox": {"id": str(cashbox.id), "hostname": cashbox.hostname, "description": cashbox.description},
+        "account": {
+            "id": str(org.id),
+            "name": org.name,
+            "street": org.address_line1,
+            "zip": org.postal_code,
+            "city": org.city,
+            "country": org.country,
+            "tax_id": org.tax_number,
+            "vat_id": org.vat_id,
+        },
+        "outlet": {
+            "id": str(outlet.id),
+            "number": outlet.number,
+            "name": outlet.name,
+            "street": outlet.address_line1,
+            "zip": outlet.postal_code,
+            "city": outlet.city,
+            "country": outlet.country,
+            "vat_id": outlet.vat_id,
+            "siret": outlet.siret,
+        },
+        "agencies": [
+            {
+                "id": str(link.dealer.id),
+                "name": link.dealer.name,
+                "street": link.dealer.address_line1,
+                "zip": link.dealer.postal_code,
+                "city": link.dealer.city,
+                "country": link.dealer.country,
+                "tax_id": link.dealer.tax_number,
+                "vat_id": link.dealer.vat_id,
+            }
+            for link in dealers
+        ],
+        "queues": [
+            dict(
+                _component(queue),
+                country=queue.country,
+                cashbox_identification=queue.cashbox_identification,
+                timeout_ms=queue.timeout_ms,
+                start_moment=queue.start_moment,
+                stop_moment=queue.stop_moment,
+                links=[
+                    {"mode": link.mode, "timeout_s": link.timeout_s, "scu": _scu(link.scu)}
+                    for link in links_by_queue.get(queue.id, [])
+                ],
+            )
+            for queue in cashbox.queues.all()
+        ],
+        "scus": [_scu(scu) for scu in cashbox.scus.all()],
+        "helpers": [_component(helper) for helper in cashbox.helpers.all()],
+    }
+
+
+# ------------------------------------------------------------------ building
+
+
+def _secret_names(package):
+    _country, option = catalog.signing_option_for_package(package)
+    if option:
+        return option.secret_names
+    for item in catalog.COUNTRIES.values():
+        queue_package = item.queue_package(package)
+        if queue_package:
+            return {p.name for p in queue_package.parameters if p.secret}
+    return set()
+
+
+def _configuration(component, reveal):
+    values = dict(component["parameters"])
+    for name, value in component["secrets"].items():
+        values[name] = value if reveal else MASK
+    return values
+
+
+def _package(component, reveal, configuration=None):
+    return {
+        "Id": component["id"],
+        "Package": component["package"],
+        "Version": component["version"],
+        "Description": component["description"],
+        "Configuration": configuration if configuration is not None else _configuration(component, reveal),
+        "Url": list(component["urls"]),
+    }
+
+
+def _master_data(data):
+    account, outlet = data["account"], data["outlet"]
+    return {
+        "Account": {
+            "AccountId": account["id"],
+            "AccountName": account["name"],
+            "Street": account["street"],
+            "Zip": account["zip"],
+            "City": account["city"],
+            "Country": account["country"],
+            "TaxId": account["tax_id"],
+            "VatId": account["vat_id"],
+        },
+        "Outlet": {
+            "OutletId": outlet["id"],
+            "OutletName": outlet["name"],
+            "Street": outlet["street"],
+            "Zip": outlet["zip"],
+            "City": outlet["city"],
+            "Country": outlet["country"],
+            "VatId": outlet["vat_id"],
+            "LocationId": str(outlet["number"]),
+        },
+        "Agencies": [
+            {
+                "AgencyId": agency["id"],
+                "Name": agency["name"],
+                "Street": agency["street"],
+                "Zip": agency["zip"],
+                "City": agency["city"],
+                "Country": agency["country"],
+                "TaxId": agency["tax_id"],
+                "VatId": agency["vat_id"],
+            }
+            for agency in data["agencies"]
+        ],
+        "PosSystems": [],
+    }
+
+
+def _scu_url(link, queue_cashbox):
+    """What the queue writes into its init_ftSignaturCreationUnitXX record as Url."""
+    scu = link["scu"]
+    if scu["placement"] == catalog.SERVICE:
+        return scu["service_url"]
+    if scu["placement"] == catalog.IN_QUEUE:
+        return None
+    same = scu["cashbox_id"] == queue_cashbox["id"]
+    return json.dumps([reachable_url(url, scu["host"], same) for url in scu["urls"]])
+
+
+def _queue_init(queue, data, stamp, reveal):
+    """The init_* seed records of a queue (brief 2.1)."""
+    cashbox = data["cashbox"]
+    country = catalog.country(queue["country"])
+    suffix = country.init_suffix
+    links = [link for link in queue["links"] if link["mode"] != LinkMode.DEACTIVATED]
+    init = {
+        "init_ftQueue": [
+            {
+                "ftQueueId": queue["id"],
+                "ftCashBoxId": cashbox["id"],
+                "ftCurrentRow": 0,
+                "ftQueuedRow": 0,
+                "ftReceiptNumerator": 0,
+                "ftReceiptTotalizer": 0.0,
+                "ftReceiptHash": None,
+                "StartMoment": _iso(queue["start_moment"]),
+                "StopMoment": _iso(queue["stop_moment"]),
+                "CountryCode": queue["country"],
+                "Timeout": queue["timeout_ms"],
+                "TimeStamp": stamp,
+            }
+        ],
+        "init_ftCashBox": {"ftCashBoxId": cashbox["id"], "TimeStamp": stamp},
+        "init_masterData": _master_data(data),
+    }
+    record = {f"ftQueue{suffix}Id": queue["id"], "CashBoxIdentification": queue["cashbox_identification"], "TimeStamp": stamp}
+    scu_records = []
+    if suffix == "DE":
+        scu = links[0]["scu"] if links else None
+        record.update(
+            ftSignaturCreationUnitDEId=scu["id"] if scu else None,
+            LastHash=None,
+            SSCDFailCount=0,
+            SSCDFailMoment=None,
+            SSCDFailQueueItemId=None,
+            UsedFailedCount=0,
+            UsedFailedMomentMin=None,
+            UsedFailedMomentMax=None,
+            UsedFailedQueueItemId=None,
+            DailyClosingNumber=0,
+        )
+        if scu:
+            scu_records.append(
+                {
+                    "ftSignaturCreationUnitDEId": scu["id"],
+                    "Url": _scu_url(links[0], cashbox),
+                    "TimeStamp": stamp,
+                    "TseInfoJson": None,
+                    "Mode": 0,
+                    "ModeConfigurationJson": None,
+                }
+            )
+    elif suffix == "AT":
+        record.update(EncryptionKeyBase64=queue["secrets"].get("EncryptionKeyBase64") if reveal else MASK, SignAll=False)
+        for link in links:
+            mode = _LINK_MODE[link["mode"]] | ((link["timeout_s"] or 0) << 8)
+            scu_records.append(
+                {
+                    "ftSignaturCreationUnitATId": link["scu"]["id"],
+                    "Url": _scu_url(link, cashbox),
+                    "ZDA": "",
+                    "SN": link["scu"]["serial"],
+                    "CertificateBase64": "",
+                    "Mode": mode,
+                    "TimeStamp": stamp,
+                }
+            )
+    elif suffix == "FR":
+        scu = links[0]["scu"] if links else None
+        siret = data["outlet"]["siret"]
+        record.update(ftSignaturCreationUnitFRId=scu["id"] if scu else None, Siret=siret)
+        if scu:
+            scu_records.append(
+                {
+                    "ftSignaturCreationUnitFRId": scu["id"],
+                    "Siret": siret,
+                    "CompanyName": scu["parameters"].get("CompanyName", ""),
+                    "CertificateSerialNumber": scu["parameters"].get("CertificateSerialNumber", ""),
+                    "CertificateBase64": "",
+                    "TimeStamp": stamp,
+                }
+            )
+    elif suffix == "IT":
+        scu = links[0]["scu"] if links else None
+        record.update(ftSignaturCreationUnitITId=scu["id"] if scu else None, LastHash=None)
+        if scu:
+            scu_records.append(
+                {
+                    "ftSignaturCreationUnitITId": scu["id"],
+                    "Url": _scu_url(links[0], cashbox),
+                    "InfoJson": None,
+                    "TimeStamp": stamp,
+                }
+            )
+    init[f"init_ftQueue{suffix}"] = [record]
+    init[f"init_ftSignaturCreationUnit{suffix}"] = scu_records
+    return init
+
+
+def build(data, stamp, reveal=True):
+    """The ftCashBoxConfiguration of one CashBox. `stamp`: .NET ticks of this revision."""
+    queues = []
+    for queue in data["queues"]:
+        configuration = _configuration(queue, reveal)
+        configuration.update(_queue_init(queue, data, stamp, reveal))
+        queues.append(_package(queue, reveal, configuration))
+    return {
+        "ftCashBoxId": data["cashbox"]["id"],
+        "ftSignaturCreationDevices": [_package(scu, reveal) for scu in data["scus"] if scu["placement"] == catalog.COMPONENT],
+        "ftQueues": queues,
+        "helpers": [_package(helper, reveal) for helper in data["helpers"]],
+        "TimeStamp": stamp,
+    }
+
+
+def problems(data):
+    """Why this CashBox cannot be published yet (structural gaps), as messages."""
+    from django.utils.translation import gettext as _
+
+    found = []
+    for queue in data["queues"]:
+        if queue["state"] == ComponentState.OUT_OF_OPERATION:
+            continue
+        active = [link for link in queue["links"] if link["mode"] != LinkMode.DEACTIVATED]
+        if not active:
+            found.append(_("Queue %(id)s has no SCU: link it to one first.") % {"id": queue["cashbox_identification"]})
+    return found
+
+
+def diff(before, after, path=""):
+    """Flat list of changes between two JSON values: [{"path", "before", "after"}]."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            if key == "TimeStamp":
+                continue  # changes on every rebuild
+            changes += diff(before.get(key), after.get(key), f"{path}.{key}" if path else key)
+        return changes
+    if isinstance(before, list) and isinstance(after, list) and all(isinstance(i, dict) and "Id" in i for i in before + after):
+        by_id_before = {i["Id"]: i for i in before}
+        by_id_after = {i["Id"]: i for i in after}
+        changes = []
+        for key in sorted(set(by_id_before) | set(by_id_after)):
+            changes += diff(by_id_before.get(key), by_id_after.get(key), f"{path}[{key}]")
+        return changes
+    if before != after:
+        return [{"path": path, "before": before, "after": after}]
+    return []
