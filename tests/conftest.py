@@ -137,3 +137,11 @@ def configs(cast):
     from tests import factories
 
     return SimpleNamespace(a=factories.estate(cast.operator_org, "A"), b=factories.estate(cast.operator2_org, "B"))
+
+
+@pytest.fixture
+def world(cast):
+    """Objects owned by dealer A's side, for the tenancy matrix (tests/tenancy.py)."""
+    from tests.tenancy import make_world
+
+    return make_world(cast)

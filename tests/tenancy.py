@@ -20,8 +20,7 @@ def expect(default, **per_role):
     return table
 
 
-@pytest.fixture
-def world(cast):
+def make_world(cast):
     """Objects owned by dealer A's side, plus handles to reach them."""
     invitation, token = invitations.create_invitation(
         cast.dealer_org,

@@ -6,7 +6,7 @@ operator2 (of dealer B) owns `configs.b`.
 
 import pytest
 
-from tests.tenancy import cases, expect, run_api_case, world  # noqa: F401 - world is a fixture
+from tests.tenancy import cases, expect, run_api_case
 
 # (route name, method, url argument from the world, request body, expected statuses)
 # The world here also has `w.configs` (configs.a of dealer A's operator, configs.b of dealer B's).

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.tenancy import cases, run_ui_case, ui, world  # noqa: F401 - world is a fixture
+from tests.tenancy import cases, run_ui_case
 
 # (route name, method, url argument from the world, form data, expected statuses)
 # The world here also has `w.configs` (configs.a of dealer A's operator, configs.b of dealer B's).

@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.models import AuditEvent, PosSystem
-from tests.tenancy import LOGIN, cases, expect, run_api_case, run_ui_case, ui, world  # noqa: F401 - world is a fixture
+from tests.tenancy import cases, expect, run_api_case, run_ui_case, ui
 from tests.test_tenancy_cashboxes_api import CASHBOX_API
 from tests.test_tenancy_cashboxes_ui import CASHBOX_UI
 
