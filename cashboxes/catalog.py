@@ -27,6 +27,7 @@ class Parameter:
     help: str = ""
     choices: tuple = ()
     length: int | None = None  # exact length (digits)
+    minimum: int = 0  # smallest value of an int (-1 where the package reads it as "pick one")
 
     def clean(self, value):
         """The value converted to its type; raises ValueError with a message for the user."""
@@ -42,8 +43,8 @@ class Parameter:
                 raise ValueError(_("Enter a whole number."))
             if self.type == "port" and not 1 <= number <= 65535:
                 raise ValueError(_("A port is between 1 and 65535."))
-            if number < 0:
-                raise ValueError(_("Enter a number of at least 0."))
+            if number < self.minimum:
+                raise ValueError(_("Enter a number of at least %(n)d.") % {"n": self.minimum})
             return number
         if self.type == "bool":
             if isinstance(value, bool):
@@ -392,7 +393,7 @@ AUSTRIA = Country(
             "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard",
             None,
             (
-                Parameter("Reader", "int", default=-1, help=_("PC/SC reader index; -1 picks the first")),
+                Parameter("Reader", "int", default=-1, minimum=-1, help=_("PC/SC reader index; -1 picks the first")),
                 Parameter("SerialNumber"),
                 Parameter("Shared", "bool", default=False),
                 Parameter("ReaderTimeoutMs", "int", default=60000),

@@ -31,11 +31,19 @@ def _iso(moment):
 
 def reachable_url(url, scu_host, same_machine):
     """The SCU's URL as its queue reaches it: localhost on the same machine, else the SCU
-    machine's address wherever the SCU's URL names a local host."""
+    machine's address (its CashBox's host name, which follows a rename), whatever host the SCU
+    listens on. Only a machine without an address of its own keeps the URL's host."""
     parts = urlsplit(url)
     if parts.hostname is None:
         return url
-    host = "localhost" if same_machine else (scu_host if parts.hostname in LOCAL_HOSTS else parts.hostname)
+    if same_machine:
+        host = "localhost"
+    elif scu_host and scu_host.strip("[]") not in LOCAL_HOSTS:
+        host = scu_host
+    else:
+        host = parts.hostname
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
@@ -351,6 +359,16 @@ def problems(data):
         active = [link for link in queue["links"] if link["mode"] != LinkMode.DEACTIVATED]
         if not active:
             found.append(_("Queue %(id)s has no SCU: link it to one first.") % {"id": queue["cashbox_identification"]})
+        for link in active:
+            scu = link["scu"]
+            if scu["placement"] != catalog.COMPONENT or scu["cashbox_id"] == data["cashbox"]["id"]:
+                continue
+            hosts = {urlsplit(reachable_url(url, scu["host"], False)).hostname for url in scu["urls"]}
+            if hosts & LOCAL_HOSTS:
+                found.append(
+                    _("Queue %(id)s uses an SCU on another machine that has no address: give that CashBox its host name.")
+                    % {"id": queue["cashbox_identification"]}
+                )
     return found
 
 
@@ -369,6 +387,14 @@ def diff(before, after, path=""):
         changes = []
         for key in sorted(set(by_id_before) | set(by_id_after)):
             changes += diff(by_id_before.get(key), by_id_after.get(key), f"{path}[{key}]")
+        return changes
+    if isinstance(before, list) and isinstance(after, list) and all(isinstance(i, dict) for i in before + after):
+        # init_* records: compared field by field, so their TimeStamp is left out as above.
+        changes = []
+        for index in range(max(len(before), len(after))):
+            item_before = before[index] if index < len(before) else None
+            item_after = after[index] if index < len(after) else None
+            changes += diff(item_before, item_after, f"{path}[{index}]")
         return changes
     if before != after:
         return [{"path": path, "before": before, "after": after}]

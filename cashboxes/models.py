@@ -68,6 +68,17 @@ class Outlet(OperatorOwned):
     def clean(self):
         rules.check_fixed_fields(self)
         rules.check_outlet_number(self)
+        if (
+            self.operator_id
+            and Outlet.objects.filter(operator_id=self.operator_id, number=self.number).exclude(pk=self.pk).exists()
+        ):
+            # Checked here so the message is on the number (the constraint would put it on the form).
+            raise ValidationError({"number": _("This PosOperator already has an outlet with this number.")})
+        if not self._state.adding and self.cashboxes.exists():
+            saved = Outlet._base_manager.filter(pk=self.pk).values_list("country", flat=True).first()
+            if saved and saved != self.country:
+                # Its queues took their country (and their SCUs their package) from it.
+                raise ValidationError({"country": _("This outlet has CashBoxes, so its country cannot change.")})
         if self.country and not catalog.country(self.country):
             raise ValidationError({"country": _("The portal configures %(codes)s.") % {"codes": ", ".join(catalog.COUNTRIES)}})
         if self.siret and not (self.siret.isdigit() and len(self.siret) == 14):
@@ -96,6 +107,9 @@ class CashBox(OperatorOwned):
 
     fixed_fields = ("outlet_id", "operator_id")
     audit_secret_fields = ("access_token_encrypted",)
+    # Written only with update() (signals, rebuild, the launcher): save() of an instance loaded
+    # before such an update must not put back the stale values it was loaded with.
+    managed_fields = ("revision", "published", "last_fetch_at", "last_fetch_address")
 
     class Meta:
         ordering = ["outlet__number", "description"]
@@ -115,6 +129,10 @@ class CashBox(OperatorOwned):
     def save(self, *args, **kwargs):
         if not self.access_token_encrypted:
             self.access_token_encrypted = crypto.encrypt(new_access_token())
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.managed_fields
+            ]
         super().save(*args, **kwargs)
 
     @property
@@ -275,6 +293,7 @@ class Queue(Component):
             raise ValidationError(
                 {"package": _("Choose one of: %(packages)s.") % {"packages": ", ".join(q.package for q in info.queue_packages)}}
             )
+        rules.check_platform(self, package.platforms)
         rules.check_identification(self)
         if self.country == "AT" and "EncryptionKeyBase64" not in self.secrets:
             # The AES key of the turnover counter: made once, then registered at FinanzOnline.
@@ -318,6 +337,8 @@ class Scu(Component):
         if option is None:
             choices = ", ".join(o.package for o in info.signing_options) if info else "-"
             raise ValidationError({"package": _("Choose an SCU package of this country: %(packages)s.") % {"packages": choices}})
+        if option.placement == catalog.COMPONENT:
+            rules.check_platform(self, option.platforms)
         if option.placement == catalog.COMPONENT and not self.urls:
             raise ValidationError({"urls": _("This SCU runs on the machine: give the URL its queues use.")})
         if option.placement != catalog.COMPONENT and self.urls:
@@ -430,6 +451,9 @@ class QueueScuLink(OperatorOwned):
         info = catalog.country(queue.country)
         if info.option_for_package(scu.package) is None:
             raise ValidationError({"scu": _("This SCU is not for %(country)s.") % {"country": info.name}})
+        if self.timeout_s is not None and self.timeout_s > rules.MAX_LINK_TIMEOUT_S:
+            # ftSignaturCreationUnitAT.Mode carries the timeout in bits 8-15.
+            raise ValidationError({"timeout_s": _("At most %(n)d seconds.") % {"n": rules.MAX_LINK_TIMEOUT_S}})
         others = QueueScuLink.objects.filter(queue=queue).exclude(pk=self.pk)
         if info.scu_links == "one":
             if others.exists():

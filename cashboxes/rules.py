@@ -14,6 +14,7 @@ from cashboxes import catalog
 from cashboxes.choices import ComponentState
 
 RESERVED_OUTLET_NUMBERS = {2}  # fiskaltrust keeps outlet number 2 unavailable
+MAX_LINK_TIMEOUT_S = 255  # one byte of ftSignaturCreationUnitAT.Mode
 HOSTNAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9\-.]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]+")
 
 
@@ -69,6 +70,18 @@ def check_identification(queue):
     if info and len(value) > info.identification_max:
         raise ValidationError(
             {"cashbox_identification": _("In this country it has at most %(n)d characters.") % {"n": info.identification_max}}
+        )
+
+
+def check_platform(component, platforms):
+    """The package runs on the operating system of the component's machine."""
+    platform = component.cashbox.platform
+    if platform not in platforms:
+        raise ValidationError(
+            {
+                "package": _("%(package)s does not run on %(platform)s; it runs on %(platforms)s.")
+                % {"package": component.package, "platform": platform, "platforms": ", ".join(platforms)}
+            }
         )
 
 

@@ -94,7 +94,8 @@ def preview(cashbox):
 @transaction.atomic
 def rebuild(cashbox, user=None):
     """Publish the current revision as an immutable snapshot. Returns the publication."""
-    cashbox = CashBox.objects.select_for_update().select_related("published").get(pk=cashbox.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to `published`.
+    cashbox = CashBox.objects.select_for_update(of=("self",)).select_related("published").get(pk=cashbox.pk)
     if cashbox.published_id and cashbox.published.revision == cashbox.revision:
         return cashbox.published  # nothing changed since the last rebuild
     data = configuration.load(cashbox)

@@ -5,8 +5,9 @@ from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu
-from portal.models import Organization
+from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice
+from portal.choices import LinkStatus
+from portal.models import OperatorLink, Organization
 from portal.signals import organization_onboarded
 
 
@@ -35,9 +36,23 @@ def link_changed(sender, instance, raw=False, **kwargs):
         bump(Q(pk__in=Queue.objects.filter(pk=instance.queue_id).values("cashbox_id")))
 
 
+@receiver(post_save, sender=SigningDevice)
+def device_changed(sender, instance, created, raw=False, **kwargs):
+    # Its serial is in the SCU records of the queues that use it (AT: SN).
+    if not raw and not created:
+        users = QueueScuLink.objects.filter(scu__signing_device_id=instance.pk).values("queue__cashbox_id")
+        bump(Q(pk__in=Scu.objects.filter(signing_device_id=instance.pk).values("cashbox_id")) | Q(pk__in=users))
+
+
+# Saving only these leaves the configuration as it is (rotating the access token).
+NOT_IN_CONFIGURATION = frozenset({"access_token_encrypted", "updated_at"})
+
+
 @receiver(post_save, sender=CashBox)
-def cashbox_changed(sender, instance, created, raw=False, **kwargs):
+def cashbox_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
     # Its host name is in the configurations of the queues that use its SCUs.
+    if update_fields is not None and set(update_fields) <= NOT_IN_CONFIGURATION:
+        return
     if not raw and not created:
         users = QueueScuLink.objects.filter(scu__cashbox_id=instance.pk).values("queue__cashbox_id")
         bump(Q(pk=instance.pk) | Q(pk__in=users))
@@ -53,7 +68,15 @@ def outlet_changed(sender, instance, created, raw=False, **kwargs):
 def organization_changed(sender, instance, created, raw=False, **kwargs):
     # Master data of the account (and of dealers as agencies) is in init_masterData.
     if not raw and not created:
-        bump(Q(operator_id=instance.pk))
+        served = OperatorLink.objects.filter(dealer_id=instance.pk, status=LinkStatus.ACTIVE).values("operator_id")
+        bump(Q(operator_id=instance.pk) | Q(operator_id__in=served))
+
+
+@receiver([post_save, post_delete], sender=OperatorLink)
+def dealer_link_changed(sender, instance, raw=False, **kwargs):
+    # The operator's active dealers are the agencies in init_masterData.
+    if not raw:
+        bump(Q(operator_id=instance.operator_id))
 
 
 @receiver(organization_onboarded)

@@ -8,7 +8,7 @@ import cashboxes.api.urls
 import cashboxes.urls
 import portal.api.urls
 from cashboxes import launcher
-from portal.views import audit, home, invitations, partners, people, possystems
+from portal.views import audit, health, home, invitations, partners, people, possystems
 
 # The REST API of every app under one namespace ("api:").
 api_patterns = portal.api.urls.urlpatterns + cashboxes.api.urls.urlpatterns
@@ -58,4 +58,6 @@ urlpatterns = [
     path("api/Configuration", launcher.configuration_helipad, name="launcher-configuration-helipad"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Last, so that resolving it costs no less than any other route (bench/config_endpoint.py).
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -115,7 +115,9 @@ def _load_warning(item, context, sharing):
     if item.load_per_tse > TSE_SIGNATURES_PER_SECOND and not context.virtual:
         item.warn(
             "LOAD-PER-TSE",
-            _("About %(load).1f signatures a second per %(device)s at the peak, above the %(limit)d it handles well; add devices or spread the load.")
+            _(
+                "About %(load).1f signatures a second per %(device)s at the peak, above the %(limit)d it handles well; add devices or spread the load."
+            )
             % {"load": item.load_per_tse, "device": context.device_name, "limit": TSE_SIGNATURES_PER_SECOND},
         )
 
@@ -135,7 +137,9 @@ def _hardware_on_vm(item, context):
     if context.inputs.virtualised_server and context.option.kind == catalog.HARDWARE:
         item.warn(
             "HARDWARE-TSE-ON-VM",
-            _("A USB/SD TSE in a virtual machine is fragile; prefer a network TSE, a cloud TSE or a machine that is not virtualised."),
+            _(
+                "A USB/SD TSE in a virtual machine is fragile; prefer a network TSE, a cloud TSE or a machine that is not virtualised."
+            ),
         )
 
 
@@ -153,7 +157,9 @@ def _sharing_rules(item, context):
     elif context.hosted_service:
         item.refuse(_("Online signing needs no local SCU to share: see the shared external signature service."))
     elif context.single_client:
-        item.refuse(_("%(option)s takes a single client: its SCU cannot serve several queues.") % {"option": context.option.label})
+        item.refuse(
+            _("%(option)s takes a single client: its SCU cannot serve several queues.") % {"option": context.option.label}
+        )
     elif context.country.code not in ("DE", "AT"):
         item.refuse(_("Not documented for %(country)s.") % {"country": context.country.name})
 
@@ -207,7 +213,9 @@ def main_pos_scu(context):
     item.warn("SINGLE-POINT-OF-FAILURE", _("If the main till is off, every till goes into failure mode."))
     if context.inputs.has_server:
         item.explanation.append(_("There is a server: using it keeps the tills independent of the main till."))
-    item.explanation.append(_("%(n)d %(device)s in the main till for %(pos)d tills.") % {"n": item.tses, "device": context.device_name, "pos": pos})
+    item.explanation.append(
+        _("%(n)d %(device)s in the main till for %(pos)d tills.") % {"n": item.tses, "device": context.device_name, "pos": pos}
+    )
     return item
 
 
@@ -283,7 +291,9 @@ def hosted_middleware(context):
     code = context.country.code
     if code == "DE" and not context.inputs.data_centre:
         item.refuse(
-            _("In Germany only when the data centre is the operational environment: the POS system runs there and the terminals do not work without it.")
+            _(
+                "In Germany only when the data centre is the operational environment: the POS system runs there and the terminals do not work without it."
+            )
         )
     elif code not in ("DE", "AT", "FR"):
         item.refuse(_("Not available in %(country)s with local signing devices.") % {"country": context.country.name})
@@ -303,7 +313,9 @@ def hosted_middleware(context):
         item.warn("INTERNET-UNRELIABLE", _("The internet connection is unreliable: without it no receipt is signed."))
     item.warn("SINGLE-POINT-OF-FAILURE", _("Every till and terminal depends on the connection to the data centre."))
     if context.country.remote_signing:
-        item.explanation.append(_("Recommended where remote signing is allowed (%(country)s).") % {"country": context.country.name})
+        item.explanation.append(
+            _("Recommended where remote signing is allowed (%(country)s).") % {"country": context.country.name}
+        )
     return item
 
 
@@ -320,7 +332,14 @@ ASSESSORS = (
 # Score weights: plain numbers a dealer can follow in the explanation.
 COST_PER_HARDWARE_DEVICE = 9
 COST_PER_CLOUD_DEVICE = 2
-SPOF_PENALTY = {"server-scu": 12, "main-pos-scu": 22, "shared-cloud-tse": 8, "terminals-shared-queue": 14, "terminals-queue-per-terminal": 10, "hosted-middleware": 10}
+SPOF_PENALTY = {
+    "server-scu": 12,
+    "main-pos-scu": 22,
+    "shared-cloud-tse": 8,
+    "terminals-shared-queue": 14,
+    "terminals-queue-per-terminal": 10,
+    "hosted-middleware": 10,
+}
 
 
 def _score(item, context):
@@ -357,7 +376,8 @@ def _fair_use(item, context):
         outlets.append(math.ceil(devices / FAIR_USE_DEVICES))
         item.warn(
             "DE-FAIR-USE-QUEUES",
-            _("%(n)d queues or devices in one outlet exceed the fair-use limit of %(limit)d.") % {"n": devices, "limit": FAIR_USE_DEVICES},
+            _("%(n)d queues or devices in one outlet exceed the fair-use limit of %(limit)d.")
+            % {"n": devices, "limit": FAIR_USE_DEVICES},
         )
     if inputs.monthly_receipts:
         signatures = inputs.monthly_receipts * SIGNATURES_PER_RECEIPT
@@ -365,10 +385,13 @@ def _fair_use(item, context):
             outlets.append(math.ceil(signatures / FAIR_USE_SIGNATURES_PER_MONTH))
             item.warn(
                 "DE-FAIR-USE-SIGNATURES",
-                _("About %(n)d signatures a month exceed the fair-use limit of %(limit)d.") % {"n": signatures, "limit": FAIR_USE_SIGNATURES_PER_MONTH},
+                _("About %(n)d signatures a month exceed the fair-use limit of %(limit)d.")
+                % {"n": signatures, "limit": FAIR_USE_SIGNATURES_PER_MONTH},
             )
     if outlets:
-        item.warn("DE-FAIR-USE-VIRTUAL-OUTLETS", _("Split the outlet into %(n)d virtual outlets (same address).") % {"n": max(outlets)})
+        item.warn(
+            "DE-FAIR-USE-VIRTUAL-OUTLETS", _("Split the outlet into %(n)d virtual outlets (same address).") % {"n": max(outlets)}
+        )
 
 
 def _explain_ranking(allowed, context):

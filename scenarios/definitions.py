@@ -62,7 +62,9 @@ SCENARIOS = (
     Scenario(
         "main-pos-scu",
         _("SCU in the main POS, used by the other POS systems"),
-        _("The main till runs its queue and the SCU with the signing device; the other tills run only their queues and sign through it."),
+        _(
+            "The main till runs its queue and the SCU with the signing device; the other tills run only their queues and sign through it."
+        ),
         (
             _("Fewer signing devices without a server."),
             _("No back office or server needed."),
@@ -90,7 +92,9 @@ SCENARIOS = (
     Scenario(
         "terminals-shared-queue",
         _("Main POS for several terminals, one shared queue"),
-        _("Terminals without a cash-register function (handhelds, tablets) post to one queue on the main POS or server, which also runs the SCU."),
+        _(
+            "Terminals without a cash-register function (handhelds, tablets) post to one queue on the main POS or server, which also runs the SCU."
+        ),
         (
             _("Add or remove terminals as the workload changes."),
             _("Staff can move freely with their handhelds."),
@@ -105,7 +109,9 @@ SCENARIOS = (
     Scenario(
         "terminals-queue-per-terminal",
         _("Main POS for several terminals, one queue per terminal"),
-        _("Like the shared queue, but every terminal gets its own queue in the host's CashBox, all signing through the host's SCU."),
+        _(
+            "Like the shared queue, but every terminal gets its own queue in the host's CashBox, all signing through the host's SCU."
+        ),
         (
             _("A misbehaving terminal blocks only its own queue."),
             _("Add or remove terminals as the workload changes."),

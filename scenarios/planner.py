@@ -89,7 +89,13 @@ class Builder:
         if option.kind == catalog.VIRTUAL:
             return None
         self.plan["devices"].append(
-            {"key": key, "vendor": option.id, "kind": option.kind, "host_machine": host_machine, "description": f"{option.label} {key}"}
+            {
+                "key": key,
+                "vendor": option.id,
+                "kind": option.kind,
+                "host_machine": host_machine,
+                "description": f"{option.label} {key}",
+            }
         )
         return key
 
@@ -119,12 +125,16 @@ class Builder:
     def terminal(self, n, queue):
         key = f"terminal-{n}"
         self.machine_only(key, _("Terminal %(n)d") % {"n": n}, "terminal")
-        self.plan["terminals"].append({"key": key, "name": _("Terminal %(n)d") % {"n": n}, "terminal_id": f"T{n:02d}", "queue": queue})
+        self.plan["terminals"].append(
+            {"key": key, "name": _("Terminal %(n)d") % {"n": n}, "terminal_id": f"T{n:02d}", "queue": queue}
+        )
 
     # ---------------------------------------------------------- shapes
 
     def own_scu_per_cashbox(self, cashbox, queue, name):
-        device = self.device(f"tse-{name}", host_machine=cashbox.removeprefix("cb-") if self.context.option.kind == catalog.HARDWARE else None)
+        device = self.device(
+            f"tse-{name}", host_machine=cashbox.removeprefix("cb-") if self.context.option.kind == catalog.HARDWARE else None
+        )
         scu = self.scu(cashbox, f"scu-{name}", device)
         self.link(queue, scu)
 
@@ -134,7 +144,9 @@ class Builder:
         per_scu = math.ceil(len(queues) / count)
         host_machine = host_cashbox.removeprefix("cb-")
         for n in range(count):
-            device = self.device(f"tse-{n + 1}", host_machine=host_machine if self.context.option.kind == catalog.HARDWARE else None)
+            device = self.device(
+                f"tse-{n + 1}", host_machine=host_machine if self.context.option.kind == catalog.HARDWARE else None
+            )
             scu = self.scu(host_cashbox, f"scu-{n + 1}", device, serves_others=remote)
             for queue in queues[n * per_scu : (n + 1) * per_scu]:
                 self.link(queue, scu)
@@ -246,7 +258,9 @@ def plan(scenario_id, inputs, outlet, taken_identifications=(), allowed=None):
     if allowed is not None and not allowed["allowed"]:
         raise PlanError(" ".join(allowed["reasons"]))
     if outlet["country"] != inputs.country:
-        raise PlanError(_("The outlet is in %(outlet)s, the inputs say %(inputs)s.") % {"outlet": outlet["country"], "inputs": inputs.country})
+        raise PlanError(
+            _("The outlet is in %(outlet)s, the inputs say %(inputs)s.") % {"outlet": outlet["country"], "inputs": inputs.country}
+        )
     builder = Builder(Context(inputs), outlet, taken_identifications)
     SHAPES[scenario_id](builder, inputs)
     result = builder.plan

@@ -299,6 +299,7 @@ UI = [
     ("audit", "get", None, None, ui(200)),
     ("audit-detail", "get", lambda w: w.event.pk, None, ui(404, dealer=200, dealer_reader=200)),
     ("set_language", "post", None, {"language": "de"}, ui(302, anon=302)),
+    ("healthz", "get", None, None, ui(200, anon=200)),
 ]
 
 # Django's own routes (login, password reset, admin) and the API (its own matrix above).

@@ -1,8 +1,10 @@
 """Base classes that apply the tenancy gate to every API route."""
 
+import hashlib
+
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied
 
 from portal.tenancy import CHANGE, VIEW, scope_for
 
@@ -60,3 +62,42 @@ class TenantReadOnlyViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class TenantViewSet(TenantViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Create, read and update; deleting is a named action where the domain allows it."""
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _("This object was changed since you read it; fetch it again and repeat the change.")
+    default_code = "precondition_failed"
+
+
+class ETagMixin:
+    """Optimistic locking for a viewset: detail responses (read and update) carry an `ETag`,
+    and a PUT or PATCH whose `If-Match` names another version gets 412. Without `If-Match` an
+    update is allowed.
+
+    The tag comes from the object's `updated_at` and, where the model has one, its `revision`
+    (which may change without `updated_at`). Put the mixin before the tenant base class, so a
+    missing right is 403 before a stale tag is 412.
+    """
+
+    etag_actions = ("retrieve", "update", "partial_update")
+
+    def etag(self, obj):
+        stamp = f"{obj.pk}|{obj.updated_at.isoformat()}|{getattr(obj, 'revision', '')}"
+        return '"' + hashlib.sha256(stamp.encode()).hexdigest()[:32] + '"'
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method in ("PUT", "PATCH"):
+            wanted = [tag.strip() for tag in self.request.headers.get("If-Match", "").split(",") if tag.strip()]
+            if wanted and "*" not in wanted and self.etag(obj) not in wanted:
+                raise PreconditionFailed()
+        self._etag_object = obj
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        obj = getattr(self, "_etag_object", None)
+        if obj is not None and getattr(self, "action", None) in self.etag_actions and status.is_success(response.status_code):
+            response["ETag"] = self.etag(obj)
+        return response
