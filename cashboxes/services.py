@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cashboxes import catalog, configuration
 from cashboxes.choices import ComponentState
-from cashboxes.models import CashBox, CashBoxPublication, Queue, Scu, new_access_token
+from cashboxes.models import CashBox, CashBoxPublication, Helper, Queue, QueueScuLink, Scu, Terminal, new_access_token
 from portal import audit, crypto
 from portal.choices import AuditAction
 
@@ -102,7 +102,9 @@ def rebuild(cashbox, user=None):
     found = configuration.problems(data)
     if found:
         raise ValidationError(found)
-    stamp = configuration.ticks()
+    # Strictly increasing: the middleware only takes records newer than the ones it has.
+    previous_stamp = cashbox.published.timestamp_ticks if cashbox.published_id else 0
+    stamp = max(configuration.ticks(), previous_stamp + 1)
     plain = configuration.build(data, stamp, reveal=True)
     masked = configuration.build(data, stamp, reveal=False)
     body = json.dumps(plain, sort_keys=True, separators=(",", ":"))
@@ -121,3 +123,44 @@ def rebuild(cashbox, user=None):
     CashBox.objects.filter(pk=cashbox.pk).update(published=publication)
     audit.record(cashbox, AuditAction.UPDATE, after={"published_revision": publication.revision})
     return publication
+
+
+def delete_cashbox(cashbox):
+    """Delete a CashBox with its components, their links and terminals, while none of them was
+    ever in operation and no queue of another CashBox uses one of its SCUs."""
+    components = [
+        *Queue.objects.filter(cashbox=cashbox),
+        *Scu.objects.filter(cashbox=cashbox),
+        *Helper.objects.filter(cashbox=cashbox),
+    ]
+    used = [str(component) for component in components if component.ever_used]
+    if used:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    _("%(names)s of this CashBox were in operation: it cannot be deleted.") % {"names": ", ".join(used)}
+                ]
+            }
+        )
+    foreign = QueueScuLink.objects.filter(scu__cashbox=cashbox).exclude(queue__cashbox=cashbox).select_related("queue")
+    if foreign:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    _("Queues of other CashBoxes use its SCUs (%(queues)s): unlink them first.")
+                    % {"queues": ", ".join(sorted({str(link.queue) for link in foreign}))}
+                ]
+            }
+        )
+    with transaction.atomic():
+        # One by one, so that each deletion is in the audit log.
+        for terminal in Terminal.objects.filter(queue__cashbox=cashbox):
+            terminal.delete()
+        for link in QueueScuLink.objects.filter(queue__cashbox=cashbox):
+            link.delete()
+        for device in cashbox.signing_devices.all():
+            device.host_cashbox = None
+            device.save(update_fields=["host_cashbox", "updated_at"])
+        for component in components:
+            component.delete()
+        cashbox.delete()

@@ -10,7 +10,6 @@ terminals always, signing devices while no SCU uses them, CashBoxes only while n
 components was ever in operation; outlets are not deleted.
 """
 
-from django.db import transaction
 from django.db.models import Prefetch, ProtectedError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -94,47 +93,6 @@ class OutletViewSet(ConfigurationViewSet):
         serializer.save()  # the serializer checked `operator` through the gate (CHANGE)
 
 
-def delete_cashbox(cashbox):
-    """Delete a CashBox with its components, their links and terminals, while none of them was
-    ever in operation and no queue of another CashBox uses one of its SCUs."""
-    components = [
-        *Queue.objects.filter(cashbox=cashbox),
-        *Scu.objects.filter(cashbox=cashbox),
-        *Helper.objects.filter(cashbox=cashbox),
-    ]
-    used = [str(component) for component in components if component.ever_used]
-    if used:
-        raise ValidationError(
-            {
-                "non_field_errors": [
-                    _("%(names)s of this CashBox were in operation: it cannot be deleted.") % {"names": ", ".join(used)}
-                ]
-            }
-        )
-    foreign = QueueScuLink.objects.filter(scu__cashbox=cashbox).exclude(queue__cashbox=cashbox).select_related("queue")
-    if foreign:
-        raise ValidationError(
-            {
-                "non_field_errors": [
-                    _("Queues of other CashBoxes use its SCUs (%(queues)s): unlink them first.")
-                    % {"queues": ", ".join(sorted({str(link.queue) for link in foreign}))}
-                ]
-            }
-        )
-    with transaction.atomic():
-        # One by one, so that each deletion is in the audit log.
-        for terminal in Terminal.objects.filter(queue__cashbox=cashbox):
-            terminal.delete()
-        for link in QueueScuLink.objects.filter(queue__cashbox=cashbox):
-            link.delete()
-        for device in cashbox.signing_devices.all():
-            device.host_cashbox = None
-            device.save(update_fields=["host_cashbox", "updated_at"])
-        for component in components:
-            component.delete()
-        cashbox.delete()
-
-
 class CashBoxViewSet(mixins.DestroyModelMixin, ConfigurationViewSet):
     """CashBoxes: the configuration of one middleware instance each.
 
@@ -159,7 +117,7 @@ class CashBoxViewSet(mixins.DestroyModelMixin, ConfigurationViewSet):
 
     def perform_destroy(self, instance):
         try:
-            delete_cashbox(instance)
+            services.delete_cashbox(instance)
         except ProtectedError as error:
             raise still_used(error)
 
