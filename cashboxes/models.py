@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cashboxes import catalog, rules
 from cashboxes.choices import ComponentState, DeviceKind, LinkMode, MachineRole, Platform
@@ -60,6 +61,8 @@ class Outlet(OperatorOwned):
 
     class Meta:
         ordering = ["operator", "number"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
         constraints = [models.UniqueConstraint(fields=["operator", "number"], name="outlet_number_unique_per_operator")]
 
     def __str__(self):
@@ -263,6 +266,8 @@ class Queue(Component):
 
     class Meta:
         ordering = ["cashbox_identification"]
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
         constraints = [
             models.UniqueConstraint(
                 fields=["operator", "cashbox_identification"], name="cashbox_identification_unique_per_operator"
@@ -320,6 +325,7 @@ class Scu(Component):
     class Meta:
         ordering = ["description", "created_at"]
         verbose_name = _("SCU")
+        verbose_name_plural = _("SCUs")
 
     def __str__(self):
         return self.description or self.package.rsplit(".", 1)[-1]
@@ -362,6 +368,8 @@ class Helper(Component):
 
     class Meta:
         ordering = ["description", "created_at"]
+        verbose_name = _("helper")
+        verbose_name_plural = _("helpers")
 
     def __str__(self):
         return self.description or self.package.rsplit(".", 1)[-1]
@@ -392,6 +400,8 @@ class SigningDevice(OperatorOwned):
 
     class Meta:
         ordering = ["description", "created_at"]
+        verbose_name = _("signing device")
+        verbose_name_plural = _("signing devices")
 
     def __str__(self):
         return self.description or f"{self.vendor} {self.serial or self.cloud_account}".strip()
@@ -435,6 +445,8 @@ class QueueScuLink(OperatorOwned):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("queue-SCU link")
+        verbose_name_plural = _("queue-SCU links")
         constraints = [models.UniqueConstraint(fields=["queue", "scu"], name="one_link_per_queue_and_scu")]
 
     def __str__(self):
@@ -466,7 +478,11 @@ class QueueScuLink(OperatorOwned):
             if users + 1 > device.max_clients:
                 raise ValidationError(
                     {
-                        "scu": _("%(device)s takes at most %(n)d queue(s) as clients.")
+                        "scu": ngettext(
+                            "%(device)s takes at most %(n)d queue as client.",
+                            "%(device)s takes at most %(n)d queues as clients.",
+                            device.max_clients,
+                        )
                         % {"device": device, "n": device.max_clients}
                     }
                 )
@@ -484,6 +500,8 @@ class Terminal(OperatorOwned):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["queue", "terminal_id"], name="terminal_id_unique_per_queue")]
+        verbose_name = _("terminal")
+        verbose_name_plural = _("terminals")
 
     def __str__(self):
         return f"{self.name} ({self.terminal_id})"

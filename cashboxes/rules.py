@@ -73,6 +73,12 @@ def check_identification(queue):
         )
 
 
+def _platform_label(platform):
+    from cashboxes.choices import Platform
+
+    return str(Platform(platform).label) if platform in Platform.values else platform
+
+
 def check_platform(component, platforms):
     """The package runs on the operating system of the component's machine."""
     platform = component.cashbox.platform
@@ -80,7 +86,11 @@ def check_platform(component, platforms):
         raise ValidationError(
             {
                 "package": _("%(package)s does not run on %(platform)s; it runs on %(platforms)s.")
-                % {"package": component.package, "platform": platform, "platforms": ", ".join(platforms)}
+                % {
+                    "package": component.package,
+                    "platform": _platform_label(platform),
+                    "platforms": ", ".join(map(_platform_label, platforms)),
+                }
             }
         )
 
@@ -116,7 +126,7 @@ def check_urls(component, platform):
             raise ValidationError(
                 {
                     "urls": _("%(scheme)s:// is not supported on %(platform)s; use one of %(allowed)s.")
-                    % {"scheme": scheme, "platform": platform, "allowed": ", ".join(f"{s}://" for s in allowed)}
+                    % {"scheme": scheme, "platform": _platform_label(platform), "allowed": ", ".join(f"{s}://" for s in allowed)}
                 }
             )
     if len(set(urls)) != len(urls):
