@@ -352,10 +352,10 @@ def test_a_package_must_run_on_the_machines_operating_system(outlet):
     android = factories.cashbox(outlet, "Tablet", "tablet.local", platform=Platform.ANDROID)
     queue = unsaved_queue(android, package="fiskaltrust.Middleware.Queue.EF")
     services.set_parameters(queue, {"connectionstring": "Server=db;Database=ft"})
-    refused(queue, "package", "does not run on android")
+    refused(queue, "package", "does not run on Android")
     fiskaly_scu(android)  # fiskaly runs everywhere
     mac = factories.cashbox(outlet, "Mac", "mac.local", platform=Platform.MACOS)
-    refused(unsaved_scu(mac, SWISSBIT_CLOUD, **FCC), "package", "does not run on macos")
+    refused(unsaved_scu(mac, SWISSBIT_CLOUD, **FCC), "package", "does not run on macOS")
 
 
 def test_a_scu_package_must_be_of_the_outlets_country(till):
