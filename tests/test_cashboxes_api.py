@@ -222,7 +222,7 @@ def test_an_http_url_on_a_linux_cashbox_is_refused_on_the_urls(operator_api, con
     )
 
     assert response.status_code == 400
-    assert "http:// is not supported on linux" in response.json()["urls"][0]
+    assert "http:// is not supported on Linux" in response.json()["urls"][0]
 
 
 def test_a_port_another_component_of_the_machine_listens_on_is_refused(operator_api, configs):

@@ -293,7 +293,7 @@ def test_queue_with_a_taken_identification_shows_the_error_on_the_field(dealer, 
 def test_queue_url_the_platform_cannot_serve_shows_the_error_on_the_urls(dealer, configs):
     response = dealer.post(reverse("queue-create", args=[configs.a.server.pk]), queue_data(urls="http://localhost:1250"))
     assert response.status_code == 400
-    assert field_errors(response, "urls")[0].startswith("http:// is not supported on linux")
+    assert field_errors(response, "urls")[0].startswith("http:// is not supported on Linux")
 
 
 def test_queue_on_a_port_the_machine_already_uses_shows_the_error_on_the_urls(dealer, configs):

@@ -430,7 +430,7 @@ def test_a_one_client_tse_takes_one_queue(outlet):
     first = factories.queue(factories.cashbox(outlet, "Till 1", "till1.local"), "T-1")
     factories.link(first, scu)
     second = factories.queue(factories.cashbox(outlet, "Till 2", "till2.local"), "T-2")
-    refused(QueueScuLink(operator=outlet.operator, queue=second, scu=scu), "scu", "takes at most 1 queue(s)")
+    refused(QueueScuLink(operator=outlet.operator, queue=second, scu=scu), "scu", "takes at most 1 queue as client")
 
 
 def test_a_hundred_client_tse_takes_a_second_queue(outlet):
