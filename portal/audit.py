@@ -66,13 +66,13 @@ def _via(request):
     return "ui"
 
 
-def record(instance, action, before=None, after=None):
+def _event(instance, action, before=None, after=None):
     from portal.models import AuditEvent
 
     request = current_request.get()
     user = _acting_as.get() or getattr(request, "user", None)
     actor = user if getattr(user, "is_authenticated", False) else None
-    AuditEvent.objects.create(
+    return AuditEvent(
         organization_id=instance.audit_organization_id,
         actor=actor,
         actor_email=actor.email if actor else "",
@@ -85,6 +85,17 @@ def record(instance, action, before=None, after=None):
         via=_via(request),
         request_id=getattr(request, "request_id", ""),
     )
+
+
+def record(instance, action, before=None, after=None):
+    _event(instance, action, before, after).save()
+
+
+def record_created(instances):
+    """Audit objects made with bulk_create (which sends no signals), in one query."""
+    from portal.models import AuditEvent
+
+    AuditEvent.objects.bulk_create([_event(i, AuditAction.CREATE, after=snapshot(i)) for i in instances])
 
 
 def _before_save(sender, instance, raw=False, **kwargs):

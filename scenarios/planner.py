@@ -207,6 +207,8 @@ def _terminals_shared_queue(builder, inputs):
     host, tills, host_queue = _terminal_host(builder, inputs)
     if host_queue is None:
         host_queue = builder.queue(host, "q-terminals", "TERMINALS", network=True)
+    else:  # the main till's own queue: the terminals call it over the network
+        next(q for q in builder.plan["queues"] if q["key"] == host_queue)["network"] = True
     for n in range(1, inputs.terminals + 1):
         builder.terminal(n, host_queue)
     queues = [queue for _cashbox, queue in tills] + ([host_queue] if inputs.has_server else [])
