@@ -7,11 +7,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 import cashboxes.api.urls
 import cashboxes.urls
 import portal.api.urls
+import scenarios.api.urls
+import scenarios.topology_urls
+import scenarios.urls
 from cashboxes import launcher
 from portal.views import audit, health, home, invitations, partners, people, possystems
 
 # The REST API of every app under one namespace ("api:").
-api_patterns = portal.api.urls.urlpatterns + cashboxes.api.urls.urlpatterns
+api_patterns = portal.api.urls.urlpatterns + cashboxes.api.urls.urlpatterns + scenarios.api.urls.urlpatterns
 
 urlpatterns = [
     path("", home.dashboard, name="dashboard"),
@@ -52,6 +55,8 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include(cashboxes.urls)),
+    path("", include(scenarios.urls)),
+    path("", include(scenarios.topology_urls)),
     path("api/v1/", include((api_patterns, "api"))),
     # Where the middleware's launchers fetch their configuration (no trailing slash: as they ask).
     path("api/configuration/<str:cashbox_id>", launcher.configuration_v2, name="launcher-configuration"),

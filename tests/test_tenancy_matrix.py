@@ -13,6 +13,9 @@ from portal.models import AuditEvent, PosSystem
 from tests.tenancy import cases, expect, run_api_case, run_ui_case, ui
 from tests.test_tenancy_cashboxes_api import CASHBOX_API
 from tests.test_tenancy_cashboxes_ui import CASHBOX_UI
+from tests.test_tenancy_scenarios_api import SCENARIO_API
+from tests.test_tenancy_scenarios_ui import SCENARIO_UI
+from tests.test_tenancy_topology import TOPOLOGY_UI
 
 # ---------------------------------------------------------------- API
 
@@ -158,7 +161,7 @@ def _route_names(patterns, prefix, namespace=""):
 
 def test_every_api_route_is_in_the_matrix():
     routes = {name for route, name in _route_names(get_resolver().url_patterns, "") if route.startswith("api/v1/")}
-    covered = {name for name, *_ in API + CASHBOX_API} | API_OUTSIDE_MATRIX
+    covered = {name for name, *_ in API + CASHBOX_API + SCENARIO_API} | API_OUTSIDE_MATRIX
     assert routes - covered == set(), "API routes without tenancy cases"
 
 
@@ -315,7 +318,7 @@ def test_every_ui_route_is_in_the_matrix():
     routes = {
         name for route, name in _route_names(get_resolver().url_patterns, "") if not route.startswith(UI_OUTSIDE_MATRIX_PREFIXES)
     }
-    covered = {name for name, *_ in UI + CASHBOX_UI}
+    covered = {name for name, *_ in UI + CASHBOX_UI + SCENARIO_UI + TOPOLOGY_UI}
     assert routes - covered == set(), "UI routes without tenancy cases"
 
 

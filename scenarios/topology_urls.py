@@ -1,0 +1,3 @@
+"""Downloads of topology drawings (SVG)."""
+
+urlpatterns = []
