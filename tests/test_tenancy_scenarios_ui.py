@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.tenancy import cases, ui, run_ui_case  # noqa: F401 - ui builds the rows
+from tests.tenancy import cases, run_ui_case, ui  # noqa: F401 - ui builds the rows
 
 # (route name, method, url argument from the world, body, expected statuses).
 # The world here also has `w.configs` (configs.a of dealer A's operator, configs.b of dealer B's).
