@@ -1,24 +1,50 @@
 """Which rollout scenarios fit an outlet, ranked, with a capacity estimate. Pure functions.
 
+The rules come from the seeds (000: the scenarios and where they are available; 001: the German
+notes) and section 4 of the domain brief:
+
+- Sharing one external signature service: only with cloud signing in Austria or the fiskaly
+  cloud TSS in Germany.
+- Several queues on one SCU (server, main POS): not where the TSE takes a single client
+  (Swissbit cloud, Deutsche Fiskal), not in France (the SCU is virtual inside each queue), not
+  with a hosted signature service (there is no local SCU), and documented only for Germany and
+  Austria.
+- Hosted middleware: where remote signing is allowed (Austria, France); in Germany only when the
+  data centre is the operational environment (the POS system runs there and the terminals do not
+  work without it).
+
 The capacity model fills the seeds' empty "Performance" section with the figures of the brief
-(section 4.1): a TSE handles about 3 signatures per second; a receipt takes 2 signatures in the
-implicit flow; client limits per TSE; fair use per outlet (25 devices or active queues, 150,000
-signatures a month).
+(section 4.1): a TSE handles about 3 signatures a second; a receipt takes 2 signatures in the
+implicit flow; each queue signs with exactly one TSE, so a queue's load cannot be spread; client
+limits per TSE; fair use per outlet (25 active queues, 25 tills or terminals, 150,000 signatures
+a month).
+
+The counts are those of the plan scenarios.planner makes for the same inputs.
 """
 
 import math
 from dataclasses import dataclass, field
 
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cashboxes import catalog
 from scenarios import definitions
 
 SIGNATURES_PER_RECEIPT = 2
 TSE_SIGNATURES_PER_SECOND = 3.0
-FAIR_USE_DEVICES = 25
+FAIR_USE_QUEUES = 25
+FAIR_USE_DEVICES = 25  # tills and terminals together
 FAIR_USE_SIGNATURES_PER_MONTH = 150_000
 STABLE, UNRELIABLE = "stable", "unreliable"
+INTERNET = (STABLE, UNRELIABLE)
+# A TSE reached through a serial (COM) port works in a virtual machine; USB and SD TSEs do not
+# (brief 4.1, 11).
+VM_SAFE_OPTIONS = frozenset({"diebold-nixdorf"})
+# Sharing several tills' queues on one SCU is documented for these countries (seed 000).
+SHARED_SCU_COUNTRIES = ("DE", "AT")
+_EPSILON = 1e-9
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,8 @@ class Assessment:
     load_per_tse: float = 0.0
     score: float = 0.0
     rank: int | None = None
+    # What the score is made of, by factor (see _score): the ranking's explanation compares them.
+    factors: dict = field(default_factory=dict)
 
     def refuse(self, reason):
         self.allowed = False
@@ -59,6 +87,9 @@ class Assessment:
 
     def warn(self, code, message):
         self.warnings.append({"code": code, "message": message})
+
+    def has_warning(self, code):
+        return any(warning["code"] == code for warning in self.warnings)
 
     def as_dict(self):
         scenario = definitions.get(self.id)
@@ -82,15 +113,31 @@ class Assessment:
         }
 
 
+# ---------------------------------------------------------------- arithmetic
+
+
 def signatures_per_second(receipts_per_minute):
     return receipts_per_minute / 60 * SIGNATURES_PER_RECEIPT
 
 
 def tses_needed(queues, load, max_clients):
-    """Signing devices for `queues` sharing them: enough for the load and the client limit."""
-    by_load = math.ceil(load / TSE_SIGNATURES_PER_SECOND) if load > 0 else 1
-    by_clients = math.ceil(queues / max_clients) if max_clients else 1
-    return max(1, by_load, by_clients)
+    """Signing devices for `queues` that share them and carry `load` (signatures a second)
+    together: each device takes whole queues (a queue signs with exactly one), no more than
+    its client limit and no more than it handles well at the peak, assuming the queues carry
+    the load evenly. Every device gets at least one queue."""
+    if queues <= 0:
+        return 1
+    per_queue = load / queues
+    by_load = math.floor(TSE_SIGNATURES_PER_SECOND / per_queue + _EPSILON) if per_queue > 0 else queues
+    per_device = max(1, min(by_load, max_clients or queues))
+    return max(1, math.ceil(queues / per_device))
+
+
+def number(value, decimals=0):
+    """A number as the active language writes it (160,000 / 160.000; 4.5 / 4,5)."""
+    if decimals:
+        return formats.number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
+    return formats.number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 class Context:
@@ -104,26 +151,114 @@ class Context:
         self.virtual = self.option.kind == catalog.VIRTUAL
         self.hosted_service = self.option.placement == catalog.SERVICE
         self.single_client = self.option.max_clients == 1
+        self.germany = self.country.code == "DE"
 
     @property
     def device_name(self):
-        return _("TSE") if self.country.code == "DE" else _("signing device")
+        return _("TSE") if self.germany else _("signing device")
+
+    def devices(self, n):
+        """'1 TSE', '2 TSEs' (Germany); '1 signing device', '2 signing devices' elsewhere."""
+        if self.germany:
+            return ngettext("%(n)s TSE", "%(n)s TSEs", n) % {"n": number(n)}
+        return ngettext("%(n)s signing device", "%(n)s signing devices", n) % {"n": number(n)}
+
+    def load_per_device(self):
+        """The peak load of one till or terminal (the outlet's load spread evenly over them)."""
+        return self.load / max(self.inputs.pos_systems + self.inputs.terminals, 1)
+
+    @property
+    def vm_fragile(self):
+        return self.option.kind == catalog.HARDWARE and self.option.id not in VM_SAFE_OPTIONS
 
 
-def _load_warning(item, context, sharing):
-    item.load_per_tse = context.load / max(item.tses, 1) if sharing else context.load / max(context.inputs.pos_systems, 1)
-    if item.load_per_tse > TSE_SIGNATURES_PER_SECOND and not context.virtual:
+def tills(n):
+    return ngettext("%(n)s till", "%(n)s tills", n) % {"n": number(n)}
+
+
+def terminals(n):
+    return ngettext("%(n)s terminal", "%(n)s terminals", n) % {"n": number(n)}
+
+
+def queues(n):
+    return ngettext("%(n)s queue", "%(n)s queues", n) % {"n": number(n)}
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def _load_warning(item, context, heaviest_queue):
+    """Load per TSE at the peak: the devices' share of the whole load, or a single queue's load
+    where that is more (a queue cannot spread over several TSEs)."""
+    if context.virtual:
+        item.load_per_tse = 0.0
+        return
+    item.load_per_tse = max(context.load / max(item.tses, 1), heaviest_queue)
+    if item.load_per_tse <= TSE_SIGNATURES_PER_SECOND + _EPSILON:
+        return
+    values = {
+        "load": number(item.load_per_tse, 1),
+        "device": context.device_name,
+        "limit": number(TSE_SIGNATURES_PER_SECOND),
+    }
+    if heaviest_queue > TSE_SIGNATURES_PER_SECOND + _EPSILON and heaviest_queue >= context.load / max(item.tses, 1):
         item.warn(
             "LOAD-PER-TSE",
             _(
-                "About %(load).1f signatures a second per %(device)s at the peak, above the %(limit)d it handles well; add devices or spread the load."
+                "One queue takes about %(load)s signatures a second at the peak, above the %(limit)s one %(device)s handles "
+                "well; a queue signs with one %(device)s only, so spread the load over more queues."
             )
-            % {"load": item.load_per_tse, "device": context.device_name, "limit": TSE_SIGNATURES_PER_SECOND},
+            % values,
+        )
+    else:
+        item.warn(
+            "LOAD-PER-TSE",
+            _(
+                "About %(load)s signatures a second per %(device)s at the peak, above the %(limit)s it handles well; "
+                "add devices or spread the load."
+            )
+            % values,
+        )
+
+
+def _client_limit(item, context, queue_count, shared):
+    """Client limits: how many queues one device takes (brief 4.1, 7)."""
+    option = context.option
+    if context.virtual or context.hosted_service or queue_count < 1:
+        return
+    if not shared:
+        if context.single_client and queue_count > 1:
+            item.warn(
+                "TSE-CLIENT-LIMIT",
+                ngettext(
+                    "%(option)s takes a single client: the queue gets its own %(device)s.",
+                    "%(option)s takes a single client: each of the %(n)s queues gets its own %(device)s.",
+                    queue_count,
+                )
+                % {"option": option.label, "n": number(queue_count), "device": context.device_name},
+            )
+        return
+    if option.max_clients and queue_count > option.max_clients:
+        item.warn(
+            "TSE-CLIENT-LIMIT",
+            _("%(option)s takes at most %(max)s queues as clients: %(queues)s need %(devices)s.")
+            % {
+                "option": option.label,
+                "max": number(option.max_clients),
+                "queues": queues(queue_count),
+                "devices": context.devices(item.tses),
+            },
+        )
+    elif not option.limit_known and queue_count > item.tses:
+        item.warn(
+            "TSE-CLIENT-LIMIT-UNKNOWN",
+            _("The client limit of %(option)s is not published: ask the vendor whether one device serves %(queues)s.")
+            % {"option": option.label, "queues": queues(math.ceil(queue_count / max(item.tses, 1)))},
         )
 
 
 def _shared_device_warnings(item, context, queues_per_device):
-    if queues_per_device > 1 and context.country.code == "DE" and not context.virtual:
+    if queues_per_device > 1 and context.germany and not context.virtual:
         item.warn(
             "DE-STOP-RECEIPT-SHARED-TSE",
             _(
@@ -134,20 +269,94 @@ def _shared_device_warnings(item, context, queues_per_device):
 
 
 def _hardware_on_vm(item, context):
-    if context.inputs.virtualised_server and context.option.kind == catalog.HARDWARE:
+    if context.inputs.virtualised_server and context.vm_fragile:
         item.warn(
             "HARDWARE-TSE-ON-VM",
             _(
-                "A USB/SD TSE in a virtual machine is fragile; prefer a network TSE, a cloud TSE or a machine that is not virtualised."
-            ),
+                "A USB or SD %(device)s in a virtual machine is fragile; prefer a network TSE, a cloud TSE or a machine "
+                "that is not virtualised."
+            )
+            % {"device": context.device_name},
         )
+
+
+def _cloud_needs_internet(item, context):
+    if context.inputs.internet == UNRELIABLE and context.option.kind == catalog.CLOUD:
+        item.warn(
+            "INTERNET-UNRELIABLE",
+            _(
+                "The internet connection is unreliable: the cloud %(device)s is then out of reach and the queues go into "
+                "failure mode."
+            )
+            % {"device": context.device_name},
+        )
+
+
+def _fair_use(item, context):
+    """Fair use per outlet in Germany (brief 4.1, 9): above it, virtual outlets at the same address."""
+    if not context.germany:
+        return
+    inputs = context.inputs
+    devices = inputs.pos_systems + inputs.terminals
+    outlets = []
+    if item.queues > FAIR_USE_QUEUES or devices > FAIR_USE_DEVICES:
+        outlets.append(math.ceil(max(item.queues / FAIR_USE_QUEUES, devices / FAIR_USE_DEVICES)))
+        item.warn(
+            "DE-FAIR-USE-QUEUES",
+            _(
+                "This outlet has %(queues)s for %(devices)s; fair use allows at most %(max_queues)s active queues and "
+                "%(max_devices)s tills and terminals together per outlet."
+            )
+            % {
+                "queues": queues(item.queues),
+                "devices": ngettext("%(n)s till or terminal", "%(n)s tills and terminals", devices) % {"n": number(devices)},
+                "max_queues": number(FAIR_USE_QUEUES),
+                "max_devices": number(FAIR_USE_DEVICES),
+            },
+        )
+    if inputs.monthly_receipts:
+        signatures = inputs.monthly_receipts * SIGNATURES_PER_RECEIPT
+        if signatures > FAIR_USE_SIGNATURES_PER_MONTH:
+            outlets.append(math.ceil(signatures / FAIR_USE_SIGNATURES_PER_MONTH))
+            item.warn(
+                "DE-FAIR-USE-SIGNATURES",
+                _(
+                    "About %(n)s signatures a month (%(receipts)s receipts, %(per)s signatures each) exceed the fair-use "
+                    "limit of %(limit)s per outlet."
+                )
+                % {
+                    "n": number(signatures),
+                    "receipts": number(inputs.monthly_receipts),
+                    "per": number(SIGNATURES_PER_RECEIPT),
+                    "limit": number(FAIR_USE_SIGNATURES_PER_MONTH),
+                },
+            )
+    if outlets:
+        item.warn(
+            "DE-FAIR-USE-VIRTUAL-OUTLETS",
+            _("Split the outlet into %(n)s virtual outlets at the same address, each with its own products.")
+            % {"n": number(max(outlets))},
+        )
+
+
+# ---------------------------------------------------------------- rules
 
 
 def _need_pos(item, context, minimum=1):
-    if context.inputs.pos_systems < minimum:
+    if context.inputs.pos_systems >= minimum:
+        return
+    if minimum == 1:
+        item.refuse(_("Needs at least one POS system."))
+    else:
         item.refuse(
-            _("Needs at least %(n)d POS systems.") % {"n": minimum} if minimum > 1 else _("Needs at least one POS system.")
+            ngettext("Needs at least %(n)s POS system.", "Needs at least %(n)s POS systems.", minimum) % {"n": number(minimum)}
         )
+
+
+def _no_terminals(item, context):
+    """Scenarios for tills only: the terminal scenarios give terminals a host for their queues."""
+    if context.inputs.terminals:
+        item.refuse(_("Terminals need a host for their queue: see the terminal scenarios."))
 
 
 def _sharing_rules(item, context):
@@ -160,22 +369,44 @@ def _sharing_rules(item, context):
         item.refuse(
             _("%(option)s takes a single client: its SCU cannot serve several queues.") % {"option": context.option.label}
         )
-    elif context.country.code not in ("DE", "AT"):
+    elif context.country.code not in SHARED_SCU_COUNTRIES:
         item.refuse(_("Not documented for %(country)s.") % {"country": context.country.name})
+
+
+def _own_device_per_queue(context):
+    """Each queue gets its own SCU (and device): the SCU is virtual, the signature service is
+    hosted, or the TSE takes a single client."""
+    return context.virtual or context.hosted_service or context.single_client
+
+
+def _sign(item, context, queue_count):
+    """SCUs and devices for `queue_count` queues, as the planner makes them: one per queue
+    where nothing can be shared, else devices shared by load and client limit."""
+    if _own_device_per_queue(context):
+        item.scus = queue_count
+        item.tses = 0 if context.virtual else queue_count
+        _client_limit(item, context, queue_count, shared=False)
+        return
+    item.tses = item.scus = tses_needed(queue_count, context.load, context.option.max_clients)
+    _client_limit(item, context, queue_count, shared=True)
+    _shared_device_warnings(item, context, math.ceil(queue_count / item.tses))
+
+
+# ---------------------------------------------------------------- the scenarios
 
 
 def scu_per_pos(context):
     item = Assessment("scu-per-pos")
     _need_pos(item, context)
-    if context.inputs.terminals:
-        item.refuse(_("Terminals need a host for their queue: see the terminal scenarios."))
+    _no_terminals(item, context)
     pos = context.inputs.pos_systems
     item.machines = item.cashboxes = item.queues = item.scus = pos
     item.tses = 0 if context.virtual else pos
-    _load_warning(item, context, sharing=False)
+    _load_warning(item, context, context.load_per_device())
+    _cloud_needs_internet(item, context)
     item.explanation.append(_("Each till stands alone: a failure stays on its till."))
     if item.tses > 1:
-        item.explanation.append(_("Needs %(n)d signing devices, one per till.") % {"n": item.tses})
+        item.explanation.append(_("Needs %(devices)s, one per till.") % {"devices": context.devices(item.tses)})
     return item
 
 
@@ -184,18 +415,25 @@ def server_scu(context):
     if not context.inputs.has_server:
         item.refuse(_("There is no server or back office in this outlet."))
     _need_pos(item, context)
+    _no_terminals(item, context)
     _sharing_rules(item, context)
     pos = context.inputs.pos_systems
-    item.tses = tses_needed(pos, context.load, context.option.max_clients)
-    item.scus = item.tses  # each SCU drives exactly one TSE
     item.machines = item.cashboxes = pos + 1
     item.queues = pos
-    _load_warning(item, context, sharing=True)
+    item.tses = item.scus = tses_needed(pos, context.load, context.option.max_clients)
+    _client_limit(item, context, pos, shared=True)
     _shared_device_warnings(item, context, math.ceil(pos / item.tses))
+    _load_warning(item, context, context.load_per_device())
     _hardware_on_vm(item, context)
+    _cloud_needs_internet(item, context)
     item.warn("SINGLE-POINT-OF-FAILURE", _("If the server or its TSE fails, every till goes into failure mode."))
     item.explanation.append(
-        _("%(n)d %(device)s on the server serve %(pos)d tills.") % {"n": item.tses, "device": context.device_name, "pos": pos}
+        ngettext(
+            "%(devices)s on the server serves %(tills)s.",
+            "%(devices)s on the server serve %(tills)s.",
+            item.tses,
+        )
+        % {"devices": context.devices(item.tses), "tills": tills(pos)}
     )
     return item
 
@@ -203,34 +441,48 @@ def server_scu(context):
 def main_pos_scu(context):
     item = Assessment("main-pos-scu")
     _need_pos(item, context, minimum=2)
+    _no_terminals(item, context)
     _sharing_rules(item, context)
     pos = context.inputs.pos_systems
-    item.tses = tses_needed(pos, context.load, context.option.max_clients)
-    item.scus = item.tses
     item.machines = item.cashboxes = item.queues = pos
-    _load_warning(item, context, sharing=True)
+    item.tses = item.scus = tses_needed(pos, context.load, context.option.max_clients)
+    _client_limit(item, context, pos, shared=True)
     _shared_device_warnings(item, context, math.ceil(pos / item.tses))
+    _load_warning(item, context, context.load_per_device())
+    _cloud_needs_internet(item, context)
     item.warn("SINGLE-POINT-OF-FAILURE", _("If the main till is off, every till goes into failure mode."))
     if context.inputs.has_server:
         item.explanation.append(_("There is a server: using it keeps the tills independent of the main till."))
     item.explanation.append(
-        _("%(n)d %(device)s in the main till for %(pos)d tills.") % {"n": item.tses, "device": context.device_name, "pos": pos}
+        ngettext(
+            "%(devices)s in the main till serves %(tills)s.",
+            "%(devices)s in the main till serve %(tills)s.",
+            item.tses,
+        )
+        % {"devices": context.devices(item.tses), "tills": tills(pos)}
     )
     return item
 
 
+def _shares_external_service(context):
+    code, option = context.country.code, context.option
+    return (code == "AT" and option.kind == catalog.CLOUD) or (code == "DE" and option.id == "fiskaly")
+
+
 def shared_cloud_tse(context):
     item = Assessment("shared-cloud-tse")
-    _need_pos(item, context)
-    code, option = context.country.code, context.option.id
-    if not ((code == "AT" and context.option.kind == catalog.CLOUD) or (code == "DE" and option == "fiskaly")):
+    _need_pos(item, context, minimum=2)
+    _no_terminals(item, context)
+    if not _shares_external_service(context):
         item.refuse(_("Only with cloud signing in Austria or the fiskaly cloud TSS in Germany."))
     pos = context.inputs.pos_systems
     item.machines = item.cashboxes = item.queues = item.scus = pos
     item.tses = 1
-    _load_warning(item, context, sharing=True)
+    _shared_device_warnings(item, context, pos)
+    _load_warning(item, context, context.load_per_device())
+    _cloud_needs_internet(item, context)
     item.warn("SINGLE-POINT-OF-FAILURE", _("All tills sign with one cloud service, which handles requests one after another."))
-    item.explanation.append(_("One signature service for %(pos)d tills.") % {"pos": pos})
+    item.explanation.append(_("One signature service for %(tills)s.") % {"tills": tills(pos)})
     return item
 
 
@@ -241,25 +493,17 @@ def _terminal_host(item, context):
         item.refuse(_("Needs a main POS or a server to host the terminals' queue."))
 
 
-def _terminals(item, context, queues):
-    """Counts for a host (server, or else the main till) running the terminals' queue(s)."""
-    pos, terminals, server = context.inputs.pos_systems, context.inputs.terminals, context.inputs.has_server
-    item.queues = queues
-    item.machines = pos + terminals + (1 if server else 0)
+def _terminals(item, context, queue_count, heaviest_queue):
+    """Counts for a host (the server, or else the main till) running the terminals' queue(s)."""
+    pos, server = context.inputs.pos_systems, context.inputs.has_server
+    item.queues = queue_count
+    item.machines = pos + context.inputs.terminals + (1 if server else 0)
     item.cashboxes = pos + (1 if server else 0)
-    if context.virtual:
-        item.scus, item.tses = item.cashboxes, 0
-    elif context.single_client or context.hosted_service:
-        item.scus = item.tses = queues if not context.hosted_service else 1
-        if context.hosted_service:
-            item.scus = item.cashboxes
-    else:
-        item.tses = tses_needed(queues, context.load, context.option.max_clients)
-        item.scus = item.tses
-    _load_warning(item, context, sharing=True)
-    _shared_device_warnings(item, context, math.ceil(queues / max(item.tses, 1)))
+    _sign(item, context, queue_count)
+    _load_warning(item, context, heaviest_queue)
     if server:
         _hardware_on_vm(item, context)
+    _cloud_needs_internet(item, context)
     host = _("the server") if server else _("the main till")
     item.warn("SINGLE-POINT-OF-FAILURE", _("If %(host)s or its SCU is down, every terminal is down.") % {"host": host})
 
@@ -267,20 +511,33 @@ def _terminals(item, context, queues):
 def terminals_shared_queue(context):
     item = Assessment("terminals-shared-queue")
     _terminal_host(item, context)
-    _terminals(item, context, queues=context.inputs.pos_systems + (1 if context.inputs.has_server else 0) or 1)
+    inputs = context.inputs
+    # The terminals post to a queue of their own on the server, or to the main till's queue.
+    shared = inputs.terminals + (0 if inputs.has_server else 1)
+    queue_count = max(inputs.pos_systems + (1 if inputs.has_server else 0), 1)
+    _terminals(item, context, queue_count, shared * context.load_per_device())
     item.warn("SHARED-QUEUE-BLOCKING", _("A terminal that keeps sending a broken receipt can block the shared queue."))
-    item.explanation.append(_("%(t)d terminals share one queue.") % {"t": context.inputs.terminals})
+    if inputs.terminals:
+        item.explanation.append(
+            ngettext("%(terminals)s uses one queue.", "%(terminals)s share one queue.", inputs.terminals)
+            % {"terminals": terminals(inputs.terminals)}
+        )
     return item
 
 
 def terminals_queue_per_terminal(context):
     item = Assessment("terminals-queue-per-terminal")
     _terminal_host(item, context)
-    _terminals(item, context, queues=context.inputs.pos_systems + context.inputs.terminals)
-    if context.country.code == "DE":
+    _terminals(item, context, context.inputs.pos_systems + context.inputs.terminals, context.load_per_device())
+    if context.germany:
         item.warn(
             "DE-QUEUE-REGISTRATION",
-            _("Each of the %(n)d queues is a cash register to report to the tax office.") % {"n": item.queues},
+            ngettext(
+                "The queue is a cash register to report to the tax office.",
+                "Each of the %(n)s queues is a cash register to report to the tax office.",
+                item.queues,
+            )
+            % {"n": number(item.queues)},
         )
     item.explanation.append(_("Each terminal has its own queue: a faulty one blocks only itself."))
     return item
@@ -288,34 +545,41 @@ def terminals_queue_per_terminal(context):
 
 def hosted_middleware(context):
     item = Assessment("hosted-middleware")
-    code = context.country.code
-    if code == "DE" and not context.inputs.data_centre:
+    inputs = context.inputs
+    if context.germany:
+        if not inputs.data_centre:
+            item.refuse(
+                _(
+                    "In Germany only when the data centre is the operational environment: the POS system runs there and "
+                    "the terminals do not work without it."
+                )
+            )
+    elif not context.country.remote_signing:
         item.refuse(
             _(
-                "In Germany only when the data centre is the operational environment: the POS system runs there and the terminals do not work without it."
+                "Only where remote signing is allowed (Austria, France), or in Germany when the data centre is the "
+                "operational environment; not in %(country)s."
             )
+            % {"country": context.country.name}
         )
-    elif code not in ("DE", "AT", "FR"):
-        item.refuse(_("Not available in %(country)s with local signing devices.") % {"country": context.country.name})
-    pos, terminals = context.inputs.pos_systems, context.inputs.terminals
+    pos = inputs.pos_systems
     item.queues = max(pos, 1)
     item.cashboxes = 1
-    item.machines = pos + terminals + 1
-    if context.virtual:
-        item.scus, item.tses = 1, 0
-    elif context.hosted_service:
-        item.scus, item.tses = 1, 1
-    else:
-        item.tses = tses_needed(item.queues, context.load, context.option.max_clients)
-        item.scus = item.tses
-    _load_warning(item, context, sharing=True)
-    if context.inputs.internet == UNRELIABLE:
+    item.machines = pos + inputs.terminals + 1
+    _sign(item, context, item.queues)
+    # The terminals post round-robin to the tills' queues (or to the one queue there is).
+    heaviest = math.ceil(inputs.terminals / item.queues) + (1 if pos else 0)
+    _load_warning(item, context, heaviest * context.load_per_device())
+    _hardware_on_vm(item, context)
+    if inputs.internet == UNRELIABLE:
         item.warn("INTERNET-UNRELIABLE", _("The internet connection is unreliable: without it no receipt is signed."))
     item.warn("SINGLE-POINT-OF-FAILURE", _("Every till and terminal depends on the connection to the data centre."))
     if context.country.remote_signing:
         item.explanation.append(
             _("Recommended where remote signing is allowed (%(country)s).") % {"country": context.country.name}
         )
+    elif context.germany and inputs.data_centre:
+        item.explanation.append(_("The POS system runs in the data centre: the middleware runs there too."))
     return item
 
 
@@ -328,6 +592,8 @@ ASSESSORS = (
     terminals_queue_per_terminal,
     hosted_middleware,
 )
+
+# ---------------------------------------------------------------- ranking
 
 # Score weights: plain numbers a dealer can follow in the explanation.
 COST_PER_HARDWARE_DEVICE = 9
@@ -343,55 +609,68 @@ SPOF_PENALTY = {
 
 
 def _score(item, context):
+    """100 plus the factors (by name, so the explanation can compare two scenarios)."""
     inputs = context.inputs
-    score = 100.0
+    factors = item.factors
     per_device = COST_PER_HARDWARE_DEVICE if context.option.kind in (catalog.HARDWARE, catalog.NETWORK) else COST_PER_CLOUD_DEVICE
-    score -= per_device * item.tses
-    score -= SPOF_PENALTY.get(item.id, 0)
+    factors["devices"] = -per_device * item.tses
+    factors["spof"] = -SPOF_PENALTY.get(item.id, 0)
     if item.id == "scu-per-pos":
-        score += 10  # the simplest and most robust set-up
-    if item.load_per_tse > TSE_SIGNATURES_PER_SECOND:
-        score -= 30
+        factors["simple"] = 10  # the simplest and most robust set-up
+    if item.load_per_tse > TSE_SIGNATURES_PER_SECOND + _EPSILON:
+        # Delayed receipts weigh more the further the peak is above what a TSE handles well.
+        factors["load"] = -round(30 * item.load_per_tse / TSE_SIGNATURES_PER_SECOND)
     if item.id.startswith("terminals-") and inputs.terminals:
-        score += 25
+        factors["terminals"] = 25
         if item.id == "terminals-queue-per-terminal" and inputs.terminals >= 3:
-            score += 6  # isolation matters more with more terminals
+            factors["isolation"] = 6  # isolation matters more with more terminals
     if item.id == "hosted-middleware":
-        if context.country.remote_signing and inputs.internet == STABLE:
-            score += 30
-        if inputs.internet == UNRELIABLE:
-            score -= 40
-    if item.id == "server-scu" and inputs.virtualised_server and context.option.kind == catalog.HARDWARE:
-        score -= 15
-    return score
+        stable = inputs.internet == STABLE
+        if stable and context.country.remote_signing:
+            factors["remote"] = 30
+        if stable and context.germany and inputs.data_centre:
+            factors["data-centre"] = 30
+        if not stable:
+            factors["internet"] = -40
+    if item.has_warning("HARDWARE-TSE-ON-VM"):
+        factors["vm"] = -15
+    item.score = 100.0 + sum(factors.values())
 
 
-def _fair_use(item, context):
-    if context.country.code != "DE":
-        return
-    inputs = context.inputs
-    devices = max(item.queues, inputs.pos_systems + inputs.terminals)
-    outlets = []
-    if devices > FAIR_USE_DEVICES:
-        outlets.append(math.ceil(devices / FAIR_USE_DEVICES))
-        item.warn(
-            "DE-FAIR-USE-QUEUES",
-            _("%(n)d queues or devices in one outlet exceed the fair-use limit of %(limit)d.")
-            % {"n": devices, "limit": FAIR_USE_DEVICES},
-        )
-    if inputs.monthly_receipts:
-        signatures = inputs.monthly_receipts * SIGNATURES_PER_RECEIPT
-        if signatures > FAIR_USE_SIGNATURES_PER_MONTH:
-            outlets.append(math.ceil(signatures / FAIR_USE_SIGNATURES_PER_MONTH))
-            item.warn(
-                "DE-FAIR-USE-SIGNATURES",
-                _("About %(n)d signatures a month exceed the fair-use limit of %(limit)d.")
-                % {"n": signatures, "limit": FAIR_USE_SIGNATURES_PER_MONTH},
+def _advantages(better, worse):
+    """Why `better` ranks above `worse`, in the dealer's words (strongest reason first)."""
+    gains = sorted(
+        ((better.factors.get(key, 0) - worse.factors.get(key, 0), key) for key in set(better.factors) | set(worse.factors)),
+        reverse=True,
+    )
+    phrases = []
+    for gain, key in gains:
+        if gain <= 0:
+            break
+        if key == "devices":
+            phrases.append(
+                _("fewer signing devices (%(better)s instead of %(worse)s)")
+                % {"better": number(better.tses), "worse": number(worse.tses)}
             )
-    if outlets:
-        item.warn(
-            "DE-FAIR-USE-VIRTUAL-OUTLETS", _("Split the outlet into %(n)d virtual outlets (same address).") % {"n": max(outlets)}
-        )
+        elif key == "spof":
+            if not better.has_warning("SINGLE-POINT-OF-FAILURE"):
+                phrases.append(_("no single point of failure"))
+            else:
+                phrases.append(_("a less critical single point of failure"))
+        else:
+            phrases.append(
+                {
+                    "simple": _("the simplest set-up, every till on its own"),
+                    "load": _("its signing devices keep up with the peak load"),
+                    "terminals": _("it gives the terminals a host"),
+                    "isolation": _("a faulty terminal blocks only its own queue"),
+                    "remote": _("remote signing is allowed here, so nothing is installed in the shop"),
+                    "data-centre": _("the POS system runs in the data centre already"),
+                    "internet": _("it does not depend on the internet connection"),
+                    "vm": _("no USB or SD TSE in a virtual machine"),
+                }[key]
+            )
+    return phrases
 
 
 def _explain_ranking(allowed, context):
@@ -399,24 +678,42 @@ def _explain_ranking(allowed, context):
     if not allowed:
         return
     fewest = min(item.tses for item in allowed)
-    for item in allowed:
+    for index, item in enumerate(allowed):
         notes = []
-        if item.rank == 1 and len(allowed) > 1:
-            notes.append(_("Best fit for this outlet among %(n)d possible scenarios.") % {"n": len(allowed)})
+        if len(allowed) == 1:
+            notes.append(_("The only scenario possible for this outlet."))
+        elif index == 0:
+            notes.append(_("Best fit for this outlet among %(n)s possible scenarios.") % {"n": number(len(allowed))})
+            reasons = _advantages(item, allowed[1])
+            if reasons:
+                notes.append(
+                    _("Ahead of “%(other)s”: %(reasons)s.")
+                    % {"other": definitions.get(allowed[1].id).name, "reasons": "; ".join(reasons)}
+                )
+        else:
+            reasons = _advantages(allowed[index - 1], item)
+            if reasons:
+                notes.append(
+                    _("Behind “%(other)s”, which has: %(reasons)s.")
+                    % {"other": definitions.get(allowed[index - 1].id).name, "reasons": "; ".join(reasons)}
+                )
         if item.tses == fewest and not context.virtual and len({i.tses for i in allowed}) > 1:
-            notes.append(_("Fewest signing devices (%(n)d).") % {"n": item.tses})
-        if not any(w["code"] == "SINGLE-POINT-OF-FAILURE" for w in item.warnings):
+            notes.append(_("Fewest signing devices (%(n)s).") % {"n": number(item.tses)})
+        if not item.has_warning("SINGLE-POINT-OF-FAILURE"):
             notes.append(_("No single point of failure."))
-        if item.load_per_tse and item.load_per_tse <= TSE_SIGNATURES_PER_SECOND and not context.virtual:
+        if item.load_per_tse and item.load_per_tse <= TSE_SIGNATURES_PER_SECOND + _EPSILON:
             notes.append(
-                _("Peak load %(load).1f signatures a second per device, within the %(limit)d a TSE handles well.")
-                % {"load": item.load_per_tse, "limit": TSE_SIGNATURES_PER_SECOND}
+                _("Peak load %(load)s signatures a second per device, within the %(limit)s a TSE handles well.")
+                % {"load": number(item.load_per_tse, 1), "limit": number(TSE_SIGNATURES_PER_SECOND)}
             )
         item.explanation = notes + item.explanation
 
 
+# ---------------------------------------------------------------- entry points
+
+
 def validate(inputs):
-    """Errors per field for bad inputs (the API and the wizard show them)."""
+    """Errors per field for bad inputs (the API and the wizard show them); {} when they are fine."""
     errors = {}
     country = catalog.country(inputs.country)
     if country is None:
@@ -426,19 +723,26 @@ def validate(inputs):
             "country": country.name,
             "ids": ", ".join(o.id for o in country.signing_options),
         }
-    if inputs.pos_systems + inputs.terminals == 0:
+    for name in ("pos_systems", "terminals", "peak_receipts_per_minute", "monthly_receipts"):
+        value = getattr(inputs, name)
+        if value is not None and value < 0:
+            errors[name] = _("Enter a number of at least 0.")
+    if inputs.internet not in INTERNET:
+        errors["internet"] = _("Choose stable or unreliable.")
+    if "pos_systems" not in errors and "terminals" not in errors and inputs.pos_systems + inputs.terminals == 0:
         errors["pos_systems"] = _("An outlet has at least one POS system or terminal.")
     return errors
 
 
 def assess(inputs):
-    """Every scenario with allowed/reasons, counts, warnings and a rank among the allowed ones."""
+    """Every scenario with allowed/reasons, counts, warnings and a rank among the allowed ones,
+    best first, then the refused ones. The inputs must pass validate()."""
     context = Context(inputs)
     items = []
     for assessor in ASSESSORS:
         item = assessor(context)
         _fair_use(item, context)
-        item.score = _score(item, context)
+        _score(item, context)
         items.append(item)
     allowed = sorted((i for i in items if i.allowed), key=lambda i: (-i.score, ASSESSORS_ORDER[i.id]))
     for rank, item in enumerate(allowed, start=1):

@@ -171,9 +171,16 @@ def _check(built, option, plan):
         collect(rules.check_urls, queue, queue.cashbox.platform)
         collect(rules.check_platform, queue, queue_package[queue.package].platforms)
     for siblings in components.values():
+        # No two components of one machine on a port (one pass; rules.check_ports compares pairs).
+        owner = {}
         for component in siblings:
-            others = [other for other in siblings if other is not component]
-            collect(lambda c, o=others: rules.check_ports(_Unsaved(c), [_Unsaved(x) for x in o]), component)
+            for port in rules.listening_ports(component.urls):
+                if port in owner:
+                    problems.append(
+                        _("%(a)s: port %(port)s is already used by %(b)s on this machine.")
+                        % {"a": component, "port": port, "b": owner[port]}
+                    )
+                owner.setdefault(port, component)
     per_queue, per_device = {}, {}
     for link in built["links"]:
         per_queue[id(link.queue)] = per_queue.get(id(link.queue), 0) + 1
@@ -197,16 +204,6 @@ def _check(built, option, plan):
     problems.extend(_("CashBoxIdentification %(id)s is used by another queue.") % {"id": value} for value in clash)
     if problems:
         raise ValidationError(problems)
-
-
-class _Unsaved:
-    """rules.check_ports compares by pk; unsaved objects share pk None, so compare by identity."""
-
-    def __init__(self, component):
-        self.component, self.urls, self.pk = component, component.urls, id(component)
-
-    def __str__(self):
-        return str(self.component)
 
 
 def _messages(error, obj):

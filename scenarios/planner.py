@@ -39,7 +39,7 @@ class Builder:
             "links": [],
             "terminals": [],
         }
-        self.ports = {}  # cashbox key -> next free port offsets
+        self.ports = {}  # cashbox key -> ports taken on its machine
 
     # ---------------------------------------------------------- parts
 
@@ -54,9 +54,14 @@ class Builder:
         self.plan["machines"].append(_machine(key, name, role, "android"))
 
     def _port(self, cashbox, base):
-        used = self.ports.setdefault((cashbox, base), 0)
-        self.ports[(cashbox, base)] = used + 1
-        return base + used
+        """The first free port from `base` on the cashbox's machine (more than 200 queues on
+        one host would otherwise reach the SCUs' ports)."""
+        taken = self.ports.setdefault(cashbox, set())
+        port = base
+        while port in taken:
+            port += 1
+        taken.add(port)
+        return port
 
     def identification(self, label):
         base = f"{self.outlet['number']}-{label}".upper()

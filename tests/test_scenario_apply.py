@@ -124,3 +124,14 @@ def test_a_scenario_that_is_not_allowed_cannot_be_planned(outlet):
     with pytest.raises(planner.PlanError) as error:
         apply.make_plan("server-scu", Inputs("DE", 3, 0, False, "swissbit", 20), outlet)
     assert "no server" in str(error.value)
+
+
+def test_two_planned_components_on_one_port_are_refused(outlet):
+    inputs, parameters = CASES["server-scu"]
+    plan = make_and_fill("server-scu", outlet, inputs, parameters)
+    server_scu = plan.data["scus"][0]
+    plan.data["queues"].append(
+        dict(plan.data["queues"][0], key="q-extra", cashbox=server_scu["cashbox"], identification="X-1", port=server_scu["port"])
+    )
+    problems = apply.check(plan)
+    assert any(f"port {server_scu['port']} is already used" in problem for problem in problems)

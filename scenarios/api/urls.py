@@ -1,6 +1,9 @@
 from rest_framework.routers import SimpleRouter
 
+from scenarios.api import views
+
 router = SimpleRouter()
-# The scenario API registers here.
+router.register("scenarios/plans", views.PlanViewSet, basename="plan")
+router.register("scenarios", views.ScenarioViewSet, basename="scenario")
 
 urlpatterns = [*router.urls]
