@@ -54,3 +54,4 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
     REVEAL = "reveal", _("Secret revealed")
+    DOWNLOAD = "download", _("Downloaded")

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import AuditAction, InvitationStatus, LinkStatus, Role
-from portal.models import AuditEvent, DealerAssignment, Invitation, Membership, OperatorLink, Organization, PosSystem
+from portal.models import AuditEvent, DealerAssignment, Invitation, Job, Membership, OperatorLink, Organization, PosSystem
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -83,3 +83,9 @@ class AuditEventFilterSet(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "object_type", "object_id", "request_id"]
+
+
+class JobFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Job
+        fields = ["status", "kind", "target_type", "target_id"]

@@ -134,6 +134,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env.env_str("CELERY_QUEUE", "portal")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "portal.tasks.sweep_jobs", "schedule": env.env_int("JOB_SWEEP_SECONDS", 30, minimum=1)},
+}
+
+# A running job holds a lease, renewed by its progress; past it, the sweep sends the job again.
+JOB_LEASE_SECONDS = env.env_int("JOB_LEASE_SECONDS", 120, minimum=1)
+# Files of finished jobs (deployment packages) are removed after this many days.
+JOB_RETENTION_DAYS = env.env_int("JOB_RETENTION_DAYS", 30, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from portal import jobs
 from portal.choices import InvitationEventKind, InvitationStatus
 from portal.models import Invitation, InvitationEvent
 from portal.models.invitations import hash_token
@@ -21,3 +22,15 @@ def send_invitation_email(self, invitation_id, token, link, by_user_id=None, res
     kind = InvitationEventKind.RESENT if resent else InvitationEventKind.SENT
     InvitationEvent.objects.create(invitation=invitation, kind=kind, by_id=by_user_id)
     return "sent"
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def run_job(self, job_id):
+    """Run a Job. Redelivered after a crash, it takes the job over; otherwise it leaves alone a
+    job another worker holds, and a finished one."""
+    jobs.execute(job_id, redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
+
+
+@shared_task
+def sweep_jobs():
+    return jobs.sweep()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from portal.models import ApiToken, AuditEvent, DealerAssignment, Membership, PosSystem
+from portal.models import ApiToken, AuditEvent, DealerAssignment, Job, Membership, PosSystem
 from portal.services import invitations
 
 ROLES = ["anon", "creator", "dealer", "dealer_reader", "dealer2", "operator"]
@@ -18,6 +18,28 @@ def expect(default, **per_role):
     table["anon"] = 401
     table.update(per_role)
     return table
+
+
+def _finished_job(cast):
+    """A finished package job about operator (dealer A's side), with a file."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    job = Job.objects.create(
+        organization=cast.operator_org,
+        user=cast.dealer,
+        kind="package",
+        target_type="cashboxes.cashbox",
+        target_id="00000000-0000-0000-0000-000000000001",
+        revision="1",
+        idempotency_key=f"matrix:{cast.operator_org.pk}",
+        status="succeeded",
+        progress=100,
+    )
+    job.file = default_storage.save(f"jobs/{job.pk}/package.zip", ContentFile(b"PK matrix"))
+    job.file_name = "package.zip"
+    job.save(update_fields=["file", "file_name"])
+    return job
 
 
 def make_world(cast):
@@ -47,6 +69,7 @@ def make_world(cast):
         reader_membership=Membership.objects.get(user=cast.dealer_reader),
         token=ApiToken.issue(cast.dealer, "matrix")[0],
         event=AuditEvent.objects.filter(organization=cast.dealer_org).first(),
+        job=_finished_job(cast),
     )
 
 

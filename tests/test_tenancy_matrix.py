@@ -139,6 +139,13 @@ API = [
     ("api:apitoken-detail", "delete", lambda w: w.token.pk, None, expect(404, dealer=204)),
 ]
 
+API += [
+    ("api:job-list", "get", None, None, expect(200)),
+    ("api:job-detail", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),
+    ("api:job-download", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),
+    ("api:job-cancel", "post", lambda w: w.job.pk, None, expect(404, dealer=400, dealer_reader=403, operator=400)),
+]
+
 # Routes that are not tenant data: the router's index and format suffixes, the schema.
 API_OUTSIDE_MATRIX = {"api:api-root"}
 

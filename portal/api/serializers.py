@@ -8,6 +8,7 @@ from portal.models import (
     DealerAssignment,
     Invitation,
     InvitationEvent,
+    Job,
     Membership,
     OperatorLink,
     Organization,
@@ -173,3 +174,41 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         model = ApiToken
         fields = ["id", "name", "hint", "created_at", "last_used_at", "revoked_at"]
         read_only_fields = ["id", "hint", "created_at", "last_used_at", "revoked_at"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "message",
+            "result",
+            "error",
+            "target_type",
+            "target_id",
+            "target_label",
+            "revision",
+            "organization",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "celery_task_id",
+            "attempts",
+            "file_name",
+            "file_sha256",
+            "file_size",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, job):
+        if not job.file:
+            return None
+        from django.urls import reverse
+
+        return reverse("api:job-download", args=[job.pk])

@@ -12,6 +12,7 @@ router.register("invitations", views.InvitationViewSet, basename="invitation")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("audit-events", views.AuditEventViewSet, basename="auditevent")
 router.register("api-tokens", views.ApiTokenViewSet, basename="apitoken")
+router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

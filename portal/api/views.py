@@ -1,17 +1,29 @@
 """REST API of the core: thin viewsets over the services, behind the tenancy gate."""
 
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import filters
+from portal import audit, filters, jobs
 from portal.api import serializers as s
 from portal.api.base import TenantReadOnlyViewSet, TenantViewSet
-from portal.choices import Role
-from portal.models import ApiToken, AuditEvent, DealerAssignment, Invitation, Membership, OperatorLink, Organization, PosSystem
+from portal.choices import AuditAction, Role
+from portal.models import (
+    ApiToken,
+    AuditEvent,
+    DealerAssignment,
+    Invitation,
+    Job,
+    Membership,
+    OperatorLink,
+    Organization,
+    PosSystem,
+)
 from portal.services import invitations, links, members
 from portal.services.invitations import InvitationError
 from portal.tenancy import CHANGE, MANAGE, scope_for
@@ -258,3 +270,29 @@ class ApiTokenViewSet(
     def perform_destroy(self, instance):
         if instance.revoked_at is None:
             instance.revoke()
+
+
+class JobViewSet(TenantReadOnlyViewSet):
+    """Background jobs (validation, packages): status, progress, result, error; the file of a
+    finished package job downloads at `download/`."""
+
+    queryset = Job.objects.all()
+    serializer_class = s.JobSerializer
+    filterset_class = filters.JobFilterSet
+    object_actions = {"download": "view", "cancel": CHANGE}
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        if not job.file:
+            raise NotFound(_("This job has no file (not finished, or past the retention period)."))
+        audit.record(job, AuditAction.DOWNLOAD, after={"file": job.file_name, "sha256": job.file_sha256})
+        return FileResponse(jobs.open_file(job), as_attachment=True, filename=job.file_name or "result.bin")
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = self.get_object()
+        if not jobs.cancel(job):
+            raise ValidationError({"status": [_("Only a queued job can be cancelled.")]})
+        job.refresh_from_db()
+        return Response(self.get_serializer(job).data)

@@ -1,5 +1,6 @@
 from portal.models.audit import AuditEvent
 from portal.models.invitations import Invitation, InvitationEvent
+from portal.models.jobs import Job, JobStatus
 from portal.models.organizations import DealerAssignment, Membership, OperatorLink, Organization, PosSystem, User
 from portal.models.tokens import ApiToken
 
@@ -9,6 +10,8 @@ __all__ = [
     "DealerAssignment",
     "Invitation",
     "InvitationEvent",
+    "Job",
+    "JobStatus",
     "Membership",
     "OperatorLink",
     "Organization",
