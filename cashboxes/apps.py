@@ -23,5 +23,8 @@ class CashboxesConfig(AppConfig):
             models.QueueScuLink,
             models.Terminal,
         )
+        from cashboxes import jobs
+
+        jobs.register()
         if seed not in seed_demo.seed_hooks:
             seed_demo.seed_hooks.append(seed)

@@ -63,6 +63,14 @@ def env_str(name, default=None):
     return _raw(name, default)
 
 
+def env_url(name, default):
+    value = _raw(name, default)
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        _fail(name, value, "an http(s) URL such as https://portal.example.com/")
+    return value if value.endswith("/") else value + "/"
+
+
 def env_path(name, default):
     value = _raw(name)
     if value is None:

@@ -115,6 +115,8 @@ STORAGES = {
 
 MAILERS = env.env_email("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+# This portal's public address: launchers in deployment packages fetch their configuration here.
+PORTAL_URL = env.env_url("PORTAL_URL", "http://127.0.0.1:8000/")
 
 # How long an invitation link stays valid.
 INVITATION_VALID_DAYS = env.env_int("INVITATION_VALID_DAYS", 14, minimum=1)

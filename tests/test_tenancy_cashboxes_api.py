@@ -76,6 +76,11 @@ CASHBOX_API = [
     ("api:cashbox-detail", "patch", a("cashbox"), {"description": "Renamed"}, write()),
     ("api:cashbox-detail", "delete", a("till2"), None, write(204)),
     ("api:cashbox-rebuild", "post", a("cashbox"), None, write()),
+    ("api:cashbox-validate", "post", a("cashbox"), None, own(202, reader=202)),
+    # Not rebuilt yet: the gate lets the writers through to the "rebuild first" answer.
+    ("api:cashbox-package", "post", a("cashbox"), None, write(400)),
+    ("api:outlet-validate", "post", a("outlet"), None, own(202, reader=202)),
+    ("api:outlet-package", "post", a("outlet"), None, write(400)),
     ("api:cashbox-access-token", "get", a("cashbox"), None, write()),
     ("api:cashbox-rotate-token", "post", a("cashbox"), None, write()),
     ("api:cashbox-configuration", "get", a("cashbox"), None, own(200)),

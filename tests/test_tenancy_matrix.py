@@ -140,6 +140,7 @@ API = [
 ]
 
 API += [
+    ("api:signing-key", "get", None, None, expect(200, anon=200)),
     ("api:job-list", "get", None, None, expect(200)),
     ("api:job-detail", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),
     ("api:job-download", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),

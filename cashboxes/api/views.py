@@ -20,10 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cashboxes import catalog, filters, services
+from cashboxes import jobs as job_kinds
 from cashboxes.api import serializers as s
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.api.base import ETagMixin, TenantViewSet
-from portal.tenancy import CHANGE
+from portal.api.serializers import JobSerializer
+from portal.tenancy import CHANGE, VIEW
 
 
 class CatalogView(APIView):
@@ -81,19 +83,49 @@ class ComponentViewSet(DeletableMixin, ConfigurationViewSet):
         return Response(self.get_serializer(component).data)
 
 
-class OutletViewSet(ConfigurationViewSet):
+class JobActionsMixin:
+    """`validate/` (any reader) and `package/` (write right: a package holds the access token)
+    start background jobs and answer 202 with the job; its progress is at /api/v1/jobs/{id}/."""
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def validate(self, request, pk=None):
+        job = job_kinds.submit(job_kinds.VALIDATE, self.get_object(), request.user)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"])
+    def package(self, request, pk=None):
+        target = self.get_object()
+        cashboxes = [target] if isinstance(target, CashBox) else list(target.cashboxes.all())
+        unpublished = [str(c) for c in cashboxes if c.published_id is None]
+        if unpublished:
+            raise ValidationError({"non_field_errors": [_("Rebuild first: %(names)s.") % {"names": ", ".join(unpublished)}]})
+        from cashboxes import validation
+
+        blocked = [str(c) for c in cashboxes if validation.has_errors(c)]
+        if blocked:
+            raise ValidationError(
+                {"non_field_errors": [_("Fix the errors of the validation report first: %(names)s.") % {"names": ", ".join(blocked)}]}
+            )
+        job = job_kinds.submit(job_kinds.PACKAGE, target, request.user)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+
+class OutletViewSet(JobActionsMixin, ConfigurationViewSet):
     """Outlets of the operators the user may see. New outlets name their `operator` (by default
     the organization the user acts for); outlets are never deleted."""
 
     queryset = Outlet.objects.all()
     serializer_class = s.OutletSerializer
     filterset_class = filters.OutletFilterSet
+    object_actions = {"validate": VIEW, "package": CHANGE}
 
     def perform_create(self, serializer):
         serializer.save()  # the serializer checked `operator` through the gate (CHANGE)
 
 
-class CashBoxViewSet(mixins.DestroyModelMixin, ConfigurationViewSet):
+class CashBoxViewSet(JobActionsMixin, mixins.DestroyModelMixin, ConfigurationViewSet):
     """CashBoxes: the configuration of one middleware instance each.
 
     `access-token` reveals the launcher's secret, so it needs the CHANGE right, like
@@ -113,7 +145,7 @@ class CashBoxViewSet(mixins.DestroyModelMixin, ConfigurationViewSet):
     serializer_class = s.CashBoxSerializer
     filterset_class = filters.CashBoxFilterSet
     tenant_from = "outlet"
-    object_actions = {"access_token": CHANGE}
+    object_actions = {"access_token": CHANGE, "validate": VIEW, "package": CHANGE}
 
     def perform_destroy(self, instance):
         try:

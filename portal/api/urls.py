@@ -16,5 +16,6 @@ router.register("jobs", views.JobViewSet, basename="job")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("signing-key/", views.SigningKeyView.as_view(), name="signing-key"),
     path("", include(router.urls)),
 ]

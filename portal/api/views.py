@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -296,3 +297,16 @@ class JobViewSet(TenantReadOnlyViewSet):
             raise ValidationError({"status": [_("Only a queued job can be cancelled.")]})
         job.refresh_from_db()
         return Response(self.get_serializer(job).data)
+
+
+class SigningKeyView(APIView):
+    """The portal's public key: deployment packages carry MANIFEST.sig, its Ed25519 signature
+    of MANIFEST.json, verifiable with this key."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request):
+        from portal import signing
+
+        return Response({"public_key_pem": signing.public_key_pem(), "algorithm": "Ed25519"})

@@ -1,0 +1,72 @@
+"""The configuration's background jobs: validation reports and deployment packages.
+
+Registered with portal.jobs (see CashboxesConfig.ready). Each handler finds its target again
+for the job's user through the tenancy gate, then calls the pure service.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cashboxes.models import CashBox, Outlet
+from portal import jobs
+from portal.tenancy import VIEW
+
+VALIDATE, PACKAGE = "validate", "package"
+# outlet -> SVG of its topology, for the outlet bundle. The scenarios app sets it (it draws;
+# the configuration does not know the scenarios).
+outlet_drawing = None
+
+
+def _target_model(job):
+    return {"cashboxes.cashbox": CashBox, "cashboxes.outlet": Outlet}[job.target_type]
+
+
+def load_target(job):
+    """The target as the job's user may see it now (rights may have changed since)."""
+    if job.user is None:
+        raise PermissionError(_("The job has no user any more."))
+    return _target_model(job).objects.for_user(job.user, VIEW).get(pk=job.target_id)
+
+
+def revision_of(target):
+    """What a result depends on: a CashBox's revision, or all revisions of an outlet's CashBoxes."""
+    if isinstance(target, CashBox):
+        return str(target.revision)
+    state = ",".join(f"{pk}:{rev}:{pub or 0}" for pk, rev, pub in target.cashboxes.order_by("pk").values_list("pk", "revision", "published__revision"))
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+def validate_handler(job, target, progress):
+    from cashboxes import validation
+
+    report = validation.validate(target, progress=progress)
+    return jobs.Output(report)
+
+
+def package_handler(job, target, progress):
+    from cashboxes import packages, validation
+
+    portal_url = settings.PORTAL_URL
+    if isinstance(target, CashBox):
+        if validation.has_errors(target):
+            raise ValueError(_("The CashBox has errors in its validation report; fix them before building its package."))
+        content = packages.cashbox_package(target, portal_url, progress=progress)
+        name = f"{slugify(target.description) or 'cashbox'}-{target.pk}.zip"
+    else:
+        drawing = outlet_drawing(target) if outlet_drawing else None
+        content = packages.outlet_bundle(target, portal_url, progress=progress, drawing=drawing)
+        name = f"outlet-{target.number}-{slugify(target.name) or 'outlet'}.zip"
+    return jobs.Output({"file_name": name, "size": len(content)}, content, name)
+
+
+def register():
+    jobs.register(VALIDATE, validate_handler, load_target)
+    jobs.register(PACKAGE, package_handler, load_target)
+
+
+def submit(kind, target, user):
+    label = str(target) if isinstance(target, CashBox) else f"{_('Outlet')} {target}"
+    return jobs.submit(kind, target, organization=target.operator, user=user, revision=revision_of(target), label=label)
