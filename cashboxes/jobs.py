@@ -35,7 +35,10 @@ def revision_of(target):
     """What a result depends on: a CashBox's revision, or all revisions of an outlet's CashBoxes."""
     if isinstance(target, CashBox):
         return str(target.revision)
-    state = ",".join(f"{pk}:{rev}:{pub or 0}" for pk, rev, pub in target.cashboxes.order_by("pk").values_list("pk", "revision", "published__revision"))
+    state = ",".join(
+        f"{pk}:{rev}:{pub or 0}"
+        for pk, rev, pub in target.cashboxes.order_by("pk").values_list("pk", "revision", "published__revision")
+    )
     return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
@@ -70,3 +73,19 @@ def register():
 def submit(kind, target, user):
     label = str(target) if isinstance(target, CashBox) else f"{_('Outlet')} {target}"
     return jobs.submit(kind, target, organization=target.operator, user=user, revision=revision_of(target), label=label)
+
+
+def package_problem(target):
+    """Why no package can be built now (a message), or None."""
+    from cashboxes import validation
+
+    cashboxes = [target] if isinstance(target, CashBox) else list(target.cashboxes.all())
+    if not cashboxes:
+        return _("This outlet has no CashBox yet.")
+    unpublished = [str(c) for c in cashboxes if c.published_id is None]
+    if unpublished:
+        return _("Rebuild first: %(names)s.") % {"names": ", ".join(unpublished)}
+    blocked = [str(c) for c in cashboxes if validation.has_errors(c)]
+    if blocked:
+        return _("Fix the errors of the validation report first: %(names)s.") % {"names": ", ".join(blocked)}
+    return None

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from cashboxes.views import cashboxes, outlets, parts
+from cashboxes.views import cashboxes, jobs, outlets, parts
 
 urlpatterns = [
     path("outlets/", outlets.OutletListView.as_view(), name="outlets"),
     path("outlets/new/", outlets.OutletCreateView.as_view(), name="outlet-create"),
     path("outlets/<uuid:pk>/edit/", outlets.OutletUpdateView.as_view(), name="outlet-edit"),
+    path("outlets/<uuid:pk>/validate/", jobs.OutletValidateView.as_view(), name="outlet-validate"),
+    path("outlets/<uuid:pk>/package/", jobs.OutletPackageView.as_view(), name="outlet-package"),
+    path("cashboxes/<uuid:pk>/validate/", jobs.CashBoxValidateView.as_view(), name="cashbox-validate"),
+    path("cashboxes/<uuid:pk>/package/", jobs.CashBoxPackageView.as_view(), name="cashbox-package"),
     path("cashboxes/", cashboxes.CashBoxListView.as_view(), name="cashboxes"),
     path("cashboxes/new/", cashboxes.CashBoxCreateView.as_view(), name="cashbox-create"),
     path("cashboxes/<uuid:pk>/", cashboxes.CashBoxDetailView.as_view(), name="cashbox-detail"),

@@ -10,6 +10,7 @@ revision: a finished job is never run again, and its file is written whole or no
 import hashlib
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -126,6 +127,8 @@ def execute(job_id, redelivered=False):
         Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             progress=max(0, min(100, int(percent))), message=str(message)[:300], lease_until=lease()
         )
+        if settings.JOB_PROGRESS_DELAY_SECONDS:
+            time.sleep(settings.JOB_PROGRESS_DELAY_SECONDS)
 
     try:
         if kind is None:

@@ -144,6 +144,9 @@ CELERY_BEAT_SCHEDULE = {
 JOB_LEASE_SECONDS = env.env_int("JOB_LEASE_SECONDS", 120, minimum=1)
 # Files of finished jobs (deployment packages) are removed after this many days.
 JOB_RETENTION_DAYS = env.env_int("JOB_RETENTION_DAYS", 30, minimum=1)
+# Fault-injection tests slow jobs down (seconds after each progress step) to kill a worker
+# mid-build; 0 everywhere else.
+JOB_PROGRESS_DELAY_SECONDS = env.env_int("JOB_PROGRESS_DELAY_MS", 0) / 1000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,7 +11,7 @@ import scenarios.api.urls
 import scenarios.topology_urls
 import scenarios.urls
 from cashboxes import launcher
-from portal.views import audit, health, home, invitations, partners, people, possystems
+from portal.views import audit, health, home, invitations, jobs, partners, people, possystems
 
 # The REST API of every app under one namespace ("api:").
 api_patterns = portal.api.urls.urlpatterns + cashboxes.api.urls.urlpatterns + scenarios.api.urls.urlpatterns
@@ -49,6 +49,9 @@ urlpatterns = [
     path("dealers/", partners.DealerListView.as_view(), name="dealers"),
     path("dealers/<uuid:pk>/right/", partners.DealerRightView.as_view(), name="dealer-right"),
     path("dealers/<uuid:pk>/revoke/", partners.DealerRevokeView.as_view(), name="dealer-revoke"),
+    path("jobs/", jobs.JobListView.as_view(), name="jobs"),
+    path("jobs/<uuid:pk>/", jobs.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<uuid:pk>/download/", jobs.JobDownloadView.as_view(), name="job-download"),
     path("audit/", audit.AuditEventListView.as_view(), name="audit"),
     path("audit/<int:pk>/", audit.AuditEventDetailView.as_view(), name="audit-detail"),
     path("accounts/", include("django.contrib.auth.urls")),

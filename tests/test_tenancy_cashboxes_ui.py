@@ -87,6 +87,11 @@ CASHBOX_UI = [
     ("outlet-edit", "get", lambda w: w.configs.a.outlet.pk, None, WRITE_FORM),
     ("outlet-edit", "post", lambda w: w.configs.a.outlet.pk, outlet_body, WRITE),
     ("cashboxes", "get", None, None, ui(200)),
+    # Starting a job redirects to its page; a package is refused (message, redirect) until rebuilt.
+    ("outlet-validate", "post", lambda w: w.configs.a.outlet.pk, None, ui(404, dealer=302, dealer_reader=302, operator=302)),
+    ("outlet-package", "post", lambda w: w.configs.a.outlet.pk, None, ui(404, dealer=302, dealer_reader=403, operator=302)),
+    ("cashbox-validate", "post", lambda w: w.configs.a.cashbox.pk, None, ui(404, dealer=302, dealer_reader=302, operator=302)),
+    ("cashbox-package", "post", lambda w: w.configs.a.cashbox.pk, None, ui(404, dealer=302, dealer_reader=403, operator=302)),
     ("cashbox-create", "get", None, None, ui(403, dealer=200, dealer2=200, operator=200)),
     ("cashbox-create", "post", None, cashbox_body, ui(403, dealer=302, dealer2=400, operator=302)),
     ("cashbox-detail", "get", lambda w: w.configs.a.cashbox.pk, None, READ),

@@ -313,6 +313,12 @@ UI = [
     ("healthz", "get", None, None, ui(200, anon=200)),
 ]
 
+UI += [
+    ("jobs", "get", None, None, ui(200)),
+    ("job-detail", "get", lambda w: w.job.pk, None, ui(404, dealer=200, dealer_reader=200, operator=200)),
+    ("job-download", "get", lambda w: w.job.pk, None, ui(404, dealer=200, dealer_reader=200, operator=200)),
+]
+
 # Django's own routes (login, password reset, admin) and the API (its own matrix above).
 UI_OUTSIDE_MATRIX_PREFIXES = ("api/", "admin/", "accounts/", "static/", "media/")
 

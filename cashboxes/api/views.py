@@ -97,17 +97,9 @@ class JobActionsMixin:
     @action(detail=True, methods=["post"])
     def package(self, request, pk=None):
         target = self.get_object()
-        cashboxes = [target] if isinstance(target, CashBox) else list(target.cashboxes.all())
-        unpublished = [str(c) for c in cashboxes if c.published_id is None]
-        if unpublished:
-            raise ValidationError({"non_field_errors": [_("Rebuild first: %(names)s.") % {"names": ", ".join(unpublished)}]})
-        from cashboxes import validation
-
-        blocked = [str(c) for c in cashboxes if validation.has_errors(c)]
-        if blocked:
-            raise ValidationError(
-                {"non_field_errors": [_("Fix the errors of the validation report first: %(names)s.") % {"names": ", ".join(blocked)}]}
-            )
+        problem = job_kinds.package_problem(target)
+        if problem:
+            raise ValidationError({"non_field_errors": [problem]})
         job = job_kinds.submit(job_kinds.PACKAGE, target, request.user)
         return Response(JobSerializer(job, context={"request": request}).data, status=202)
 

@@ -1,0 +1,42 @@
+"""Starting validation and package jobs from the pages; the job page shows their progress."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from cashboxes import jobs as job_kinds
+from cashboxes.models import CashBox, Outlet
+from portal.tenancy import CHANGE, VIEW
+from portal.views.base import TenantActionView
+
+
+class StartJobView(TenantActionView):
+    kind = None
+
+    def act(self, request, target):
+        if self.kind == job_kinds.PACKAGE:
+            problem = job_kinds.package_problem(target)
+            if problem:
+                messages.error(request, problem)
+                return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or "cashboxes")
+        job = job_kinds.submit(self.kind, target, request.user)
+        return redirect("job-detail", pk=job.pk)
+
+
+class CashBoxValidateView(StartJobView):
+    model = CashBox
+    object_action = VIEW
+    kind = job_kinds.VALIDATE
+
+
+class CashBoxPackageView(StartJobView):
+    model = CashBox
+    object_action = CHANGE  # the package holds the access token
+    kind = job_kinds.PACKAGE
+
+
+class OutletValidateView(CashBoxValidateView):
+    model = Outlet
+
+
+class OutletPackageView(CashBoxPackageView):
+    model = Outlet
