@@ -7,6 +7,7 @@ for the job's user through the tenancy gate, then calls the pure service.
 import hashlib
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -46,7 +47,23 @@ def validate_handler(job, target, progress):
     from cashboxes import validation
 
     report = validation.validate(target, progress=progress)
+    _link_findings(report["findings"])
     return jobs.Output(report)
+
+
+def _link_findings(findings):
+    """Give each finding the machine it is about and a link to the page where it is fixed."""
+    ids = {f["object"].get("cashbox") for f in findings if f.get("object") and f["object"].get("cashbox")}
+    names = dict(CashBox.objects.filter(pk__in=ids).values_list("pk", "description"))
+    names = {str(pk): description for pk, description in names.items()}
+    for finding in findings:
+        obj = finding.get("object") or {}
+        cashbox = obj.get("cashbox")
+        if cashbox:
+            obj["machine"] = names.get(str(cashbox), "")
+            obj["url"] = reverse("cashbox-detail", args=[cashbox])
+        elif obj.get("type") == "outlet" and obj.get("id"):
+            obj["url"] = reverse("outlet-edit", args=[obj["id"]])
 
 
 def package_handler(job, target, progress):
