@@ -32,14 +32,14 @@ def load_target(job):
     return _target_model(job).objects.for_user(job.user, VIEW).get(pk=job.target_id)
 
 
-def revision_of(target):
-    """What a result depends on: a CashBox's revision, or all revisions of an outlet's CashBoxes."""
-    if isinstance(target, CashBox):
-        return str(target.revision)
-    state = ",".join(
-        f"{pk}:{rev}:{pub or 0}"
-        for pk, rev, pub in target.cashboxes.order_by("pk").values_list("pk", "revision", "published__revision")
-    )
+def revision_of(kind, target):
+    """What a result depends on. A validation: the CashBoxes' revisions. A package: the published
+    revisions and the access tokens (a rotated token must not come from an old package)."""
+    boxes = [target] if isinstance(target, CashBox) else target.cashboxes.order_by("pk")
+    if kind == VALIDATE:
+        state = ",".join(f"{box.pk}:{box.revision}" for box in boxes)
+    else:
+        state = ",".join(f"{box.pk}:{box.published_id or 0}:{box.access_token_encrypted}" for box in boxes)
     return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
@@ -89,7 +89,7 @@ def register():
 
 def submit(kind, target, user):
     label = str(target) if isinstance(target, CashBox) else f"{_('Outlet')} {target}"
-    return jobs.submit(kind, target, organization=target.operator, user=user, revision=revision_of(target), label=label)
+    return jobs.submit(kind, target, organization=target.operator, user=user, revision=revision_of(kind, target), label=label)
 
 
 def package_problem(target):
@@ -102,7 +102,8 @@ def package_problem(target):
     unpublished = [str(c) for c in cashboxes if c.published_id is None]
     if unpublished:
         return _("Rebuild first: %(names)s.") % {"names": ", ".join(unpublished)}
-    blocked = [str(c) for c in cashboxes if validation.has_errors(c)]
+    errors = validation.errors_by_cashbox(target)  # one validation for a whole outlet
+    blocked = [str(c) for c in cashboxes if errors.get(str(c.pk)) or errors.get(c.pk)]
     if blocked:
         return _("Fix the errors of the validation report first: %(names)s.") % {"names": ", ".join(blocked)}
     return None

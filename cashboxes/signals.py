@@ -32,8 +32,11 @@ def scu_changed(sender, instance, raw=False, **kwargs):
 
 @receiver([post_save, post_delete], sender=QueueScuLink)
 def link_changed(sender, instance, raw=False, **kwargs):
+    # The queue's CashBox (its init records) and the SCU's (its package lists who uses it).
     if not raw:
-        bump(Q(pk__in=Queue.objects.filter(pk=instance.queue_id).values("cashbox_id")))
+        queue_box = Queue.objects.filter(pk=instance.queue_id).values("cashbox_id")
+        scu_box = Scu.objects.filter(pk=instance.scu_id).values("cashbox_id")
+        bump(Q(pk__in=queue_box) | Q(pk__in=scu_box))
 
 
 @receiver(post_save, sender=SigningDevice)

@@ -174,3 +174,47 @@ def env_fernet_keys(name, fallback_seed=None):
         except Exception:
             _fail(name, "***", "comma-separated Fernet keys (32 url-safe base64-encoded bytes each)")
     return keys
+
+
+def env_ed25519_key(name, fallback_seed=None):
+    """An Ed25519 private key as its 32 raw bytes, or None.
+
+    The value is a PEM private key (PKCS#8 or OpenSSH, unencrypted; line breaks may be written
+    as the two characters \\n, as one-line environment files need) or the base64 (standard or
+    url-safe) of the 32 raw bytes. Without the variable, DEBUG derives a key from SECRET_KEY
+    (fallback_seed) so that a fresh machine works; otherwise the result is None and
+    portal.signing refuses to sign until the variable is set. The message of a malformed value
+    never repeats the value: it is a private key.
+    """
+    import base64
+    import binascii
+    import hashlib
+
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    expected = "an Ed25519 private key: PEM (unencrypted) or the base64 of its 32 raw bytes"
+    value = _raw(name)
+    if not value:
+        if fallback_seed is None:
+            return None
+        return hashlib.sha256(b"portal package signing key\0" + fallback_seed.encode()).digest()
+    if value.startswith("-----BEGIN"):
+        pem = value.replace("\\n", "\n").encode()
+        loader = serialization.load_ssh_private_key if b"OPENSSH" in pem else serialization.load_pem_private_key
+        try:
+            key = loader(pem, password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            _fail(name, "***", expected)
+        if not isinstance(key, Ed25519PrivateKey):
+            _fail(name, "***", expected + " (this PEM holds another kind of key)")
+        return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    text = value.replace("-", "+").replace("_", "/")
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        _fail(name, "***", expected)
+    if len(raw) != 32:
+        _fail(name, "***", expected + f" (this decodes to {len(raw)} bytes)")
+    return raw

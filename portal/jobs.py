@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.models import Job, JobStatus
 from portal.models.jobs import ACTIVE
@@ -71,6 +71,7 @@ def submit(kind, target, *, organization, user, revision, label=""):
                 "target_id": str(target.pk),
                 "target_label": label or str(target),
                 "revision": str(revision),
+                "language": translation.get_language() or settings.LANGUAGE_CODE,
                 "lease_until": lease(),
             },
         )
@@ -134,7 +135,8 @@ def execute(job_id, redelivered=False):
         if kind is None:
             raise ValueError(f"Unknown job kind {job.kind}.")
         target = kind.load(job)
-        output = kind.handler(job, target, progress)
+        with translation.override(job.language):
+            output = kind.handler(job, target, progress)
         stored = _store(job, output) if output.content is not None else {}
     except Exception as error:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)

@@ -22,6 +22,11 @@ CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
 # Secrets at rest (SCU API keys, PINs, access tokens) are encrypted with these keys.
 SECRETS_ENCRYPTION_KEYS = env.env_fernet_keys("SECRETS_ENCRYPTION_KEY", fallback_seed=SECRET_KEY if DEBUG else None)
 
+# The portal's Ed25519 key that signs deployment packages (MANIFEST.sig): 32 raw bytes. Without
+# PACKAGE_SIGNING_KEY only DEBUG derives one from SECRET_KEY; production must set it, and until it
+# does portal.signing refuses to sign, naming the variable.
+PACKAGE_SIGNING_KEY = env.env_ed25519_key("PACKAGE_SIGNING_KEY", fallback_seed=SECRET_KEY if DEBUG else None)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -31,6 +31,7 @@ class Job(TenantModel):
     target_id = models.CharField(max_length=64)
     target_label = models.CharField(max_length=300, blank=True)
     revision = models.CharField(max_length=200, help_text=_("What the result depends on, e.g. the CashBox revision"))
+    language = models.CharField(max_length=10, default="en")  # reports are written in it
     idempotency_key = models.CharField(max_length=400, unique=True)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)

@@ -1,0 +1,271 @@
+"""Building deployment packages against writing the same files into zips directly.
+
+Run by `make bench` (from the project root, `DEBUG=1 .venv/bin/python bench/build_packages.py`).
+It builds a throwaway SQLite database in a temporary directory (migrate, one operator) with 100
+published CashBoxes in 10 outlets of the same shape, a shape the wizard's scenarios produce:
+
+- a Linux server whose Swissbit USB TSE (its SCU) signs for four Windows tills (queue only);
+- five Windows tills with their own queue and fiskaly cloud TSE SCU, one of them with a helper.
+
+Then it builds 1,000 packages: each of the 100 CashBoxes 10 times, with `cashbox_package` as a job
+calls it (two queries to load, the files, the manifest and its signature, the zip). The
+baseline writes the same files (every package's files, taken from its zip once, beforehand) into
+zips directly with the zipfile module, with the same compression, 1,000 times. It prints the time
+per package of both, their ratio (target: at most 1.5x), and where the package's time goes; then
+the same for outlet bundles (100 bundles of 10 packages: one load per outlet).
+
+The settings are production's (DEBUG off, with generated keys), whatever DEBUG the caller sets:
+DEBUG on records every query and slows the ORM, which a real worker does not. Always exits 0.
+"""
+
+import base64
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL = "https://portal.example.com/"
+OUTLETS, ROUNDS = 10, 10
+TARGET = 1.5
+FISKALY = {
+    "TssId": "5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10",
+    "ApiKey": "bench-key",
+    "ApiSecret": "bench-secret",
+    "AdminPin": "12345678",
+}
+
+
+def environment(workdir):
+    from cryptography.fernet import Fernet
+
+    os.environ.update(
+        DEBUG="0",
+        SECRET_KEY="bench-" + base64.b64encode(os.urandom(48)).decode(),
+        SECRETS_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        PACKAGE_SIGNING_KEY=base64.b64encode(os.urandom(32)).decode(),
+        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="portal.settings",
+    )
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def estate():
+    """10 outlets of 10 published CashBoxes each. Returns the outlets."""
+    from cashboxes import services
+    from cashboxes.choices import MachineRole, Platform
+    from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice
+    from portal.models import Organization
+
+    operator = Organization.objects.create(
+        name="Bench Operator", address_line1="Straße 1", postal_code="10115", city="Berlin", country="DE", is_pos_operator=True
+    )
+
+    def cashbox(outlet, description, hostname, role=MachineRole.POS, platform=Platform.WINDOWS):
+        return services.save(
+            CashBox(
+                operator=operator,
+                outlet=outlet,
+                description=description,
+                hostname=hostname,
+                machine_role=role,
+                platform=platform,
+            )
+        )
+
+    def component(model, box, package, url, parameters, **fields):
+        item = model(operator=operator, cashbox=box, package=package, urls=[url], **fields)
+        services.set_parameters(item, parameters)
+        return services.save(item)
+
+    def link(queue, scu):
+        services.save(QueueScuLink(operator=operator, queue=queue, scu=scu))
+
+    outlets = []
+    for number in range(10, 10 + OUTLETS):  # above 2, which is reserved
+        outlet = services.save(
+            Outlet(
+                operator=operator,
+                number=number,
+                name=f"Bench {number}",
+                address_line1="Straße 1",
+                postal_code="10115",
+                city="Berlin",
+                country="DE",
+            )
+        )
+        outlets.append(outlet)
+        server = cashbox(outlet, "Server", f"server{number}.local", MachineRole.SERVER, Platform.LINUX)
+        device = services.save(
+            SigningDevice(operator=operator, outlet=outlet, vendor="swissbit", serial=f"SB-{number}", host_cashbox=server)
+        )
+        swissbit = component(
+            Scu,
+            server,
+            "fiskaltrust.Middleware.SCU.DE.Swissbit",
+            f"grpc://server{number}.local:1401",
+            {"devicePath": "/media/tse"},
+        )
+        swissbit.signing_device = device
+        services.save(swissbit)
+        boxes = [server]
+        for till_number in range(1, 10):
+            till = cashbox(outlet, f"Till {till_number}", f"till{number}-{till_number}.local")
+            queue = component(
+                Queue,
+                till,
+                "fiskaltrust.Middleware.Queue.SQLite",
+                "grpc://localhost:1200",
+                {},
+                cashbox_identification=f"B{number}-T{till_number}",
+            )
+            if till_number <= 4:
+                link(queue, swissbit)
+            else:
+                fiskaly = component(Scu, till, "fiskaltrust.Middleware.SCU.DE.FiskalyCertified", "grpc://localhost:1401", FISKALY)
+                link(queue, fiskaly)
+                if till_number == 5:
+                    component(
+                        Helper,
+                        till,
+                        "fiskaltrust.Middleware.Helper.LocalPosSystemApi",
+                        "http://localhost:1500/helper",
+                        {},
+                    )
+            boxes.append(till)
+        for box in boxes:
+            services.rebuild(box)
+    return outlets
+
+
+def files_of(data):
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return [(info.filename, archive.read(info.filename)) for info in archive.infolist()]
+
+
+def zip_directly(entries):
+    """The baseline: the same files into a zip, same compression, nothing else."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            method = zipfile.ZIP_STORED if name.endswith(".zip") else zipfile.ZIP_DEFLATED
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=method)
+    return buffer.getvalue()
+
+
+def timed(function, items, rounds=ROUNDS):
+    """Seconds for `rounds` passes of function over items (one warm-up pass first)."""
+    for item in items:
+        function(item)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for item in items:
+            function(item)
+    return time.perf_counter() - started
+
+
+def verdict(ratio):
+    return "PASS" if ratio <= TARGET else "BELOW TARGET"
+
+
+def main():
+    workdir = Path(tempfile.mkdtemp(prefix="bench-packages-"))
+    try:
+        started = time.perf_counter()
+        environment(workdir)
+        from django.db.models import Q
+
+        from cashboxes import packages
+        from cashboxes.models import CashBox
+        from portal import signing
+
+        outlets = estate()
+        cashboxes = list(CashBox.objects.order_by("outlet__number", "description"))
+        print(
+            f"throwaway SQLite database with {len(cashboxes)} published CashBoxes ready in {time.perf_counter() - started:.1f} s"
+        )
+
+        built = {box.pk: packages.cashbox_package(box, PORTAL) for box in cashboxes}
+        contents = [files_of(built[box.pk]) for box in cashboxes]
+        sizes = [sum(len(data) for _name, data in entries) for entries in contents]
+        print(
+            f"a package: {statistics.mean(len(entries) for entries in contents):.0f} files, "
+            f"{statistics.mean(sizes) / 1024:.1f} KiB unzipped, {statistics.mean(map(len, built.values())) / 1024:.1f} KiB zipped (mean)"
+        )
+        count = len(cashboxes) * ROUNDS
+
+        # 1,000 packages, as the jobs build them, against the zip writes alone.
+        full = timed(lambda box: packages.cashbox_package(box, PORTAL), cashboxes)
+        baseline = timed(zip_directly, contents)
+        ratio = full / baseline
+        print()
+        print(f"{count} packages ({len(cashboxes)} CashBoxes x {ROUNDS}) with cashbox_package:")
+        print(f"  build:           {full / count * 1000:6.3f} ms per package ({full:.2f} s in all)")
+        print(f"  zip writes only: {baseline / count * 1000:6.3f} ms per package ({baseline:.2f} s in all)")
+        print(f"  ratio {ratio:.2f} (target at most {TARGET}): {verdict(ratio)}")
+
+        # Where a package's time goes (the same steps, one at a time).
+        machines = {box.pk: packages.load(Q(pk=box.pk))[0] for box in cashboxes}
+        fingerprint = signing.fingerprint()
+        package_files = {box.pk: packages.package_files(machines[box.pk], PORTAL, fingerprint) for box in cashboxes}
+        manifests = {box.pk: packages.manifest(package_files[box.pk], cashbox=str(box.pk), revision=1) for box in cashboxes}
+        every = {
+            box.pk: {**package_files[box.pk], packages.MANIFEST: manifests[box.pk], packages.SIGNATURE: b"s" * 64}
+            for box in cashboxes
+        }
+        steps = {
+            "load (2 queries, decrypt)": timed(lambda box: packages.load(Q(pk=box.pk)), cashboxes),
+            "files (README, JSON, scripts)": timed(
+                lambda box: packages.package_files(machines[box.pk], PORTAL, fingerprint), cashboxes
+            ),
+            "manifest and signature": timed(
+                lambda box: signing.sign(packages.manifest(package_files[box.pk], cashbox=str(box.pk), revision=1)), cashboxes
+            ),
+            "zip (packages.write_zip)": timed(lambda box: packages.write_zip(every[box.pk]), cashboxes),
+        }
+        total = sum(steps.values())
+        print("  where the time goes:")
+        for label, seconds in steps.items():
+            print(f"    {label:31s} {seconds / count * 1000:6.3f} ms  {seconds / total:5.1%}")
+        built_ratio = (total - steps["load (2 queries, decrypt)"]) / baseline
+        print(f"  without loading (from plain data to the zip): ratio {built_ratio:.2f}: {verdict(built_ratio)}")
+
+        # 1,000 packages again, in outlet bundles: one load per outlet of 10.
+        bundles = {outlet.pk: packages.outlet_bundle(outlet, PORTAL, drawing="<svg/>") for outlet in outlets}
+        bundle_contents = [files_of(bundles[outlet.pk]) for outlet in outlets]
+        inner = [files_of(data) for entries in bundle_contents for name, data in entries if name.endswith(".zip")]
+        bundle_time = timed(lambda outlet: packages.outlet_bundle(outlet, PORTAL, drawing="<svg/>"), outlets)
+
+        def bundle_baseline(_):
+            for entries in inner:
+                zip_directly(entries)
+            for entries in bundle_contents:
+                zip_directly(entries)
+
+        bundle_base = timed(bundle_baseline, [None])
+        bundle_ratio = bundle_time / bundle_base
+        print()
+        print(f"{OUTLETS * ROUNDS} outlet bundles ({count} packages) with outlet_bundle:")
+        print(f"  build:           {bundle_time / count * 1000:6.3f} ms per package ({bundle_time:.2f} s in all)")
+        print(f"  zip writes only: {bundle_base / count * 1000:6.3f} ms per package ({bundle_base:.2f} s in all)")
+        print(f"  ratio {bundle_ratio:.2f} (target at most {TARGET}): {verdict(bundle_ratio)}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,881 @@
+"""Deployment packages: what the installer takes to each machine, signed by the portal.
+
+Per CashBox a zip (`cashbox_package`):
+
+- `launcher.configuration.json`: Launcher 2.0 settings (`ftCashBoxId`, `accessToken`,
+  `configurationUrl` = this portal, `serviceFolder` of the machine's platform, `sandbox`);
+- `Configuration-<cashboxId>.json`: the published configuration, secrets included, byte for byte
+  what the launcher would fetch from the portal (for offline use);
+- the install, test and uninstall scripts of the machine's platform: `.cmd` (CRLF) on Windows,
+  `.sh` (LF, executable) on Linux and macOS; none on Android, whose launcher is an app;
+- `README.md` for the person at that machine: its role, what runs on it, what to plug in, ports
+  and outbound hosts, the preflight checklist of the known pitfalls, how to install and verify;
+- `MANIFEST.json` (SHA-256 and size of every other file, the CashBox id, the published revision)
+  and `MANIFEST.sig`, the portal's raw 64-byte Ed25519 signature of the MANIFEST.json bytes.
+
+Per outlet a bundle (`outlet_bundle`): every CashBox's package as `<description-slug>-<id>.zip`,
+the topology drawing the caller passes (`topology.svg`), `ROLLOUT-CHECKLIST.md` (machines others
+depend on first, then the tills) and its own MANIFEST.json and MANIFEST.sig.
+
+Deterministic: equal inputs give equal bytes (entries sorted, times 1980-01-01, fixed permissions,
+no directory entries, JSON with sorted keys and fixed separators, fixed line endings). The inputs
+are the published configuration, the CashBox's machine fields (description, role, platform, host
+name; changing one raises its revision), its access token (rotating it does not raise the
+revision, yet changes the package), which queues of other machines use its SCUs, the signing key
+and `portal_url`. Loading is two queries, for one CashBox or a whole
+outlet; everything after it is a function of plain data.
+
+The text is English whatever the request's language: a revision's package is one file for
+everyone, and the one language an installer anywhere can be expected to read. Progress messages
+and errors are for the portal's user and follow the active language.
+"""
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.db.models import Q
+from django.template.loader import get_template
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cashboxes import catalog
+from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
+from portal import signing
+
+# The launcher takes its configuration from this portal (configurationUrl); `sandbox` only turns
+# its other defaults (packages, helipad) to fiskaltrust's sandbox cloud. A portal that serves a
+# sandbox would make this a setting; this one rolls out production machines.
+SANDBOX = False
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+LAUNCHER_FILE = "launcher.configuration.json"
+MANIFEST, SIGNATURE = "MANIFEST.json", "MANIFEST.sig"
+SCRIPTS = {
+    Platform.WINDOWS: ("install.cmd", "test.cmd", "uninstall.cmd"),
+    Platform.LINUX: ("install.sh", "test.sh", "uninstall.sh"),
+    Platform.MACOS: ("install.sh", "test.sh", "uninstall.sh"),
+    Platform.ANDROID: (),
+}
+PLATFORM_LABELS = {Platform.WINDOWS: "Windows", Platform.LINUX: "Linux", Platform.MACOS: "macOS", Platform.ANDROID: "Android"}
+ROLE_LABELS = {
+    MachineRole.POS: "a POS system (till)",
+    MachineRole.SERVER: "the server (back office)",
+    MachineRole.TERMINAL_HOST: "a terminal host (main POS)",
+    MachineRole.DATA_CENTRE: "a machine in the data centre",
+}
+# Only these keep a listener on the machine itself; "0.0.0.0" and "::" listen on the network.
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+# Outbound connections every Launcher 2.0 makes (brief 2.3; launcher defaults without sandbox).
+FISKALTRUST_HOSTS = (
+    ("packages-2-0.fiskaltrust.cloud", 443, "Launcher 2.0 downloads the middleware packages"),
+    ("helipad.fiskaltrust.cloud", 443, "upload of the receipt journals to fiskaltrust.Cloud"),
+    ("dc.services.visualstudio.com", 443, "telemetry"),
+)
+# Further hosts an SCU package (or a hosted signing service, by its URL) talks to.
+SIGNING_HOSTS = {
+    "fiskaltrust.Middleware.SCU.DE.FiskalyCertified": (("kassensichv-middleware.fiskaly.com", 443, "fiskaly cloud TSE"),),
+    "signaturcloud-signing-atrustonline": (("signaturcloud.fiskaltrust.at", 443, "fiskaltrust.SignatureCloud (A-Trust online)"),),
+}
+FCC_PACKAGES = {"fiskaltrust.Middleware.SCU.DE.SwissbitCloud", "fiskaltrust.Middleware.SCU.DE.DeutscheFiskal"}
+DATABASE_QUEUES = {"fiskaltrust.Middleware.Queue.MySQL", "fiskaltrust.Middleware.Queue.EF"}
+# Parameters of network SCUs that name the device they talk to.
+DEVICE_URL_PARAMETERS = ("DeviceUrl", "ServerUrl", "Url")
+
+
+# ------------------------------------------------------------------ loading
+
+CASHBOX_FIELDS = (
+    "id",
+    "description",
+    "machine_role",
+    "platform",
+    "hostname",
+    "access_token_encrypted",
+    "published_id",
+    "published__revision",
+    "published__configuration_encrypted",
+    "operator__name",
+    "outlet_id",
+    "outlet__number",
+    "outlet__name",
+    "outlet__address_line1",
+    "outlet__postal_code",
+    "outlet__city",
+    "outlet__country",
+)
+# An SCU with each queue that uses it (one row per link; an SCU without links comes once).
+SCU_FIELDS = (
+    "id",
+    "description",
+    "package",
+    "cashbox_id",
+    "cashbox__description",
+    "cashbox__hostname",
+    "signing_device__kind",
+    "signing_device__serial",
+    "queue_links__mode",
+    "queue_links__queue__state",
+    "queue_links__queue__cashbox_id",
+    "queue_links__queue__cashbox_identification",
+    "queue_links__queue__cashbox__description",
+    "queue_links__queue__cashbox__hostname",
+)
+
+
+def load(cashbox_filter):
+    """Everything the packages of the CashBoxes matching a Q need, as plain data: two queries,
+    whatever their number and size.
+
+    Raises ValueError naming every CashBox that was never published (rebuilt).
+    """
+    from cashboxes.models import CashBox, Scu
+    from portal import crypto
+
+    rows = list(CashBox.objects.filter(cashbox_filter).order_by("description", "created_at", "pk").values(*CASHBOX_FIELDS))
+    never = [row for row in rows if row["published_id"] is None]
+    if never:
+        raise ValueError(
+            _("%(names)s never published: rebuild before building a package.")
+            % {"names": ", ".join(f"“{row['description']}” ({row['id']})" for row in never)}
+        )
+    machines = []
+    for row in rows:
+        body = crypto.decrypt(row["published__configuration_encrypted"])
+        machines.append(
+            {
+                "id": str(row["id"]),
+                "description": row["description"],
+                "role": row["machine_role"],
+                "platform": row["platform"],
+                "hostname": row["hostname"],
+                "access_token": crypto.decrypt(row["access_token_encrypted"]),
+                "revision": row["published__revision"],
+                "configuration_text": body,
+                "configuration": json.loads(body),
+                "operator": row["operator__name"],
+                "outlet": {
+                    "id": str(row["outlet_id"]),
+                    "number": row["outlet__number"],
+                    "name": row["outlet__name"],
+                    "street": row["outlet__address_line1"],
+                    "zip": row["outlet__postal_code"],
+                    "city": row["outlet__city"],
+                    "country": row["outlet__country"],
+                },
+            }
+        )
+    # The SCUs the configurations name (their own and those their queues sign with), each with
+    # the queues of other machines that use it.
+    scu_ids = sorted({scu_id for machine in machines for scu_id in _scu_ids(machine["configuration"])})
+    scus, users = {}, {}
+    for row in Scu.objects.filter(pk__in=scu_ids).order_by().values(*SCU_FIELDS) if scu_ids else ():
+        scu_id = str(row["id"])
+        scus[scu_id] = {
+            "description": row["description"],
+            "package": row["package"],
+            "machine": row["cashbox__description"],
+            "hostname": row["cashbox__hostname"],
+            "device_kind": row["signing_device__kind"] or "",
+            "device_serial": row["signing_device__serial"] or "",
+        }
+        user_box = row["queue_links__queue__cashbox_id"]
+        if (
+            user_box is not None
+            and user_box != row["cashbox_id"]
+            and row["queue_links__mode"] != LinkMode.DEACTIVATED
+            and row["queue_links__queue__state"] != ComponentState.OUT_OF_OPERATION
+        ):
+            users.setdefault(scu_id, []).append(
+                {
+                    "queue": row["queue_links__queue__cashbox_identification"],
+                    "machine": row["queue_links__queue__cashbox__description"],
+                    "hostname": row["queue_links__queue__cashbox__hostname"],
+                }
+            )
+    for found in users.values():
+        found.sort(key=lambda user: (user["machine"], user["queue"]))
+    for machine in machines:
+        machine["scus"] = scus
+        machine["users"] = {scu_id: users.get(scu_id, []) for scu_id in _local_scu_ids(machine["configuration"])}
+    return machines
+
+
+def _local_scu_ids(configuration):
+    return [scu["Id"] for scu in configuration.get("ftSignaturCreationDevices") or []]
+
+
+def _scu_records(queue):
+    """The queue's init_ftSignaturCreationUnitXX records as (SCU id, [urls])."""
+    records = []
+    for key, value in sorted((queue.get("Configuration") or {}).items()):
+        if not key.startswith("init_ftSignaturCreationUnit"):
+            continue
+        if isinstance(value, str):  # the bootstrapper also takes a JSON-encoded string
+            value = json.loads(value or "[]")
+        suffix = key.removeprefix("init_ftSignaturCreationUnit")
+        for record in value or []:
+            url = record.get("Url")
+            if isinstance(url, str) and url.startswith("["):
+                urls = json.loads(url)
+            else:
+                urls = [url] if url else []
+            records.append((record.get(f"ftSignaturCreationUnit{suffix}Id"), urls))
+    return records
+
+
+def _scu_ids(configuration):
+    ids = set(_local_scu_ids(configuration))
+    for queue in configuration.get("ftQueues") or []:
+        ids.update(scu_id for scu_id, _urls in _scu_records(queue) if scu_id)
+    return ids
+
+
+# ------------------------------------------------------------------ describing (pure)
+
+
+def normalized_portal_url(portal_url):
+    """The portal's base URL ending with "/" (Launcher 2.0 appends `api/configuration/{id}`)."""
+    parts = urlsplit(str(portal_url or ""))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(_("The portal URL must be an http(s) URL such as https://portal.example.com/."))
+    return portal_url if portal_url.endswith("/") else portal_url + "/"
+
+
+def _endpoint(url):
+    """Scheme, host and port of a component URL; None for a named pipe or an unparsable URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except (TypeError, ValueError):
+        return None
+    if not parts.hostname or parts.scheme == "net.pipe":
+        return None
+    return {
+        "scheme": parts.scheme,
+        "host": parts.hostname,
+        "port": port or catalog.DEFAULT_PORTS.get(parts.scheme),
+        "loopback": parts.hostname in LOOPBACK,
+    }
+
+
+def _address(host, port):
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port}" if port else host
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md(text):
+    """Text for Markdown (a table cell too): its special characters escaped, on one line."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
+
+
+def code(text):
+    """Text as a Markdown code span (backticks inside cannot end it early)."""
+    text = " ".join(str(text or "").split())
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}" if text else ""
+
+
+def _plural(n, one, many):
+    return one if n == 1 else many
+
+
+def _join(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def _scu_name(scu_id, package, scus, description=""):
+    known = scus.get(scu_id) or {}
+    name = description or known.get("description") or ""
+    return name or package.rsplit(".", 1)[-1]
+
+
+def _option(package):
+    return catalog.signing_option_for_package(package)[1]
+
+
+def _service_option(url):
+    for country in catalog.COUNTRIES.values():
+        for option in country.signing_options:
+            if option.placement == catalog.SERVICE and option.service_url == url:
+                return option
+    return None
+
+
+def describe(machine, portal_url):
+    """What the README and the rollout checklist say about one machine: plain data, Markdown-ready."""
+    configuration = machine["configuration"]
+    scus_known = machine["scus"]
+    users = machine["users"]
+    platform = machine["platform"]
+    portal = normalized_portal_url(portal_url)
+    local_ids = set(_local_scu_ids(configuration))
+    ports, outbound, plug, preflight, role, after = [], {}, [], [], [], []
+    hardware = fcc = cloud = shared_scu = diebold = False
+    remote_machines = {}
+
+    def add_port(endpoint, what, inbound, why):
+        ports.append(
+            {
+                "port": str(endpoint["port"]) if endpoint["port"] else "(none in the URL)",
+                "scheme": endpoint["scheme"],
+                "what": what,
+                "inbound": "yes" if inbound else "no",
+                "why": why,
+            }
+        )
+
+    def add_outbound(host, port, why):
+        key = (host, port or 0)
+        outbound.setdefault(key, {"address": code(_address(host, port)), "why": []})
+        if why not in outbound[key]["why"]:
+            outbound[key]["why"].append(why)
+
+    portal_parts = urlsplit(portal)
+    add_outbound(
+        portal_parts.hostname, portal_parts.port or catalog.DEFAULT_PORTS[portal_parts.scheme], "this portal: configuration"
+    )
+    for host, port, why in FISKALTRUST_HOSTS:
+        add_outbound(host, port, why)
+
+    # SCUs on this machine
+    scus = []
+    for scu in configuration.get("ftSignaturCreationDevices") or []:
+        scu_id, package = scu["Id"], scu["Package"]
+        parameters = scu.get("Configuration") or {}
+        option = _option(package)
+        known = scus_known.get(scu_id) or {}
+        name = _scu_name(scu_id, package, scus_known, scu.get("Description") or "")
+        scu_users = users.get(scu_id) or []
+        kind = known.get("device_kind") or (option.kind if option else "")
+        label = str(option.label) if option else package
+        device = label + (f", serial {known['device_serial']}" if known.get("device_serial") else "")
+        user_text = _join([f"{md(u['queue'])} on {md(u['machine'])} ({code(u['hostname'])})" for u in scu_users])
+        scus.append(
+            {
+                "name": md(name),
+                "id": code(scu_id),
+                "package": code(package),
+                "version": code(scu.get("Version") or ""),
+                "device": md(device),
+                "urls": ", ".join(code(url) for url in scu.get("Url") or []) or "-",
+                "users": user_text or "queues on this machine",
+            }
+        )
+        for url in scu.get("Url") or []:
+            endpoint = _endpoint(url)
+            if endpoint:
+                inbound = bool(scu_users) or not endpoint["loopback"]
+                why = (
+                    "queues on other machines sign here" if scu_users else ("listens on the network" if inbound else "local only")
+                )
+                add_port(endpoint, f"SCU {md(name)}", inbound, why)
+        if scu_users:
+            shared_scu = True
+            machines = sorted({f"{md(u['machine'])} ({code(u['hostname'])})" for u in scu_users})
+            role.append(
+                f"Its SCU {md(name)} also signs for {len(scu_users)} "
+                f"{_plural(len(scu_users), 'queue', 'queues')} on other machines: {_join(machines)}. "
+                "Install and start this machine first, and keep it running while they work."
+            )
+        if kind == catalog.HARDWARE:
+            hardware = True
+            if "ComPort" in parameters:
+                diebold = True
+                plug.append(
+                    f"The {md(device)}: plug it into a USB port of this machine directly (no hub). "
+                    f"It shows up as serial port {code(parameters['ComPort'])}."
+                )
+            elif "devicePath" in parameters:
+                plug.append(
+                    f"The {md(device)}: plug it into a USB port (or the SD slot) of this machine directly, not "
+                    f"through a hub. It must show up as {code(parameters['devicePath'])}"
+                    + (" (its drive letter)." if platform == Platform.WINDOWS else " (where it is mounted).")
+                )
+            else:
+                reader = parameters.get("Reader")
+                plug.append(
+                    f"The {md(device)}: put it into the card reader of this machine"
+                    + (f" (reader {code(reader)})." if reader not in (None, "", -1) else ".")
+                )
+        elif kind == catalog.NETWORK:
+            targets = _device_targets(parameters)
+            for host, port in targets:
+                add_outbound(host, port, f"{label} (local network)")
+            where = _join([code(_address(host, port)) for host, port in targets]) or "its address"
+            plug.append(f"Nothing for the {md(label)}: it is a network device at {where}; it must be on and reachable.")
+        elif kind == catalog.CLOUD:
+            cloud = True
+            plug.append(f"Nothing for the {md(label)}: it is a cloud service, reached over the internet.")
+        for host, port, why in SIGNING_HOSTS.get(package, ()):
+            add_outbound(host, port, why)
+        if package in FCC_PACKAGES:
+            fcc = True
+            fcc_port = parameters.get("FccPort") or 20001
+            add_port({"scheme": "http", "port": fcc_port}, f"Fiskal Cloud Connector of {md(name)}", False, "local only")
+            for parameter in ("FccUri", "FccDownloadUri"):
+                endpoint = _endpoint(parameters.get(parameter) or "")
+                if endpoint:
+                    add_outbound(endpoint["host"], endpoint["port"], f"Fiskal Cloud Connector ({parameter})")
+            add_outbound(f"the {label} cloud", None, "the Fiskal Cloud Connector and its download (vendor's host list)")
+        if parameters.get("ProxyServer"):
+            add_outbound(str(parameters["ProxyServer"]), parameters.get("ProxyPort"), f"proxy of SCU {name}")
+
+    # Queues on this machine
+    queues = []
+    for queue in configuration.get("ftQueues") or []:
+        parameters = queue.get("Configuration") or {}
+        first = (parameters.get("init_ftQueue") or [{}])[0]
+        identification = _identification(parameters) or queue["Id"]
+        signs = []
+        for scu_id, urls in _scu_records(queue):
+            known = scus_known.get(scu_id) or {}
+            option = _option(known.get("package", "")) or _service_option(urls[0] if urls else "")
+            if scu_id in local_ids:
+                signs.append(f"SCU {md(_scu_name(scu_id, known.get('package', 'SCU'), scus_known))} on this machine")
+            elif option and option.placement == catalog.SERVICE:
+                signs.append(f"{md(option.label)} (hosted)")
+                for host, port, why in SIGNING_HOSTS.get(urls[0] if urls else "", ()):
+                    add_outbound(host, port, why)
+                cloud = True
+            elif option and option.placement == catalog.IN_QUEUE:
+                signs.append(f"{md(option.label)}, inside the queue")
+            else:
+                machine_name = known.get("machine") or "another machine"
+                where = ", ".join(code(url) for url in urls) or "-"
+                signs.append(f"SCU on {md(machine_name)} at {where}")
+                for url in urls:
+                    endpoint = _endpoint(url)
+                    if endpoint:
+                        add_outbound(endpoint["host"], endpoint["port"], f"SCU on {machine_name}")
+                        remote_machines[(machine_name, _address(endpoint["host"], endpoint["port"]))] = endpoint
+                role.append(
+                    f"Queue {md(identification)} signs through the SCU on {md(machine_name)} ({where}): "
+                    "that machine must be installed and running first."
+                )
+        queues.append(
+            {
+                "identification": md(identification),
+                "country": first.get("CountryCode") or "",
+                "id": code(queue["Id"]),
+                "package": code(queue["Package"]),
+                "urls": ", ".join(code(url) for url in queue.get("Url") or []) or "-",
+                "signs": "; ".join(signs) or "-",
+            }
+        )
+        for url in queue.get("Url") or []:
+            endpoint = _endpoint(url)
+            if endpoint:
+                inbound = not endpoint["loopback"]
+                add_port(
+                    endpoint,
+                    f"queue {md(identification)}",
+                    inbound,
+                    "POS systems or terminals on other devices call it" if inbound else "the POS system on this machine calls it",
+                )
+        if queue["Package"] in DATABASE_QUEUES:
+            preflight.append(
+                f"The database server of queue {md(identification)}'s connection string is reachable from here, "
+                "and its database user may create tables."
+            )
+
+    helpers = []
+    for helper in configuration.get("helpers") or []:
+        helpers.append(
+            {"package": code(helper["Package"]), "urls": ", ".join(code(url) for url in helper.get("Url") or []) or "-"}
+        )
+        for url in helper.get("Url") or []:
+            endpoint = _endpoint(url)
+            if endpoint:
+                inbound = not endpoint["loopback"]
+                add_port(
+                    endpoint, f"helper {code(helper['Package'].rsplit('.', 1)[-1])}", inbound, "" if inbound else "local only"
+                )
+
+    # The role, in sentences
+    intro = [
+        f"This machine is {ROLE_LABELS.get(machine['role'], md(machine['role']))} of outlet "
+        f"{md(machine['outlet']['number'])} {md(machine['outlet']['name'])}."
+    ]
+    if len(queues) == 1:
+        intro.append(
+            "It runs 1 queue, a cash register in the legal sense: the POS system sends every receipt to the queue's URL, "
+            "and the queue has it signed."
+        )
+    elif queues:
+        intro.append(
+            f"It runs {len(queues)} queues, each a cash register in the legal sense: each POS system sends every receipt "
+            "to its queue's URL, and the queue has it signed."
+        )
+    else:
+        intro.append("It runs no queue: no POS system sends receipts here.")
+    if cloud:
+        intro.append("Signatures come from a cloud service: this machine needs a permanent internet connection.")
+    if not plug:
+        plug.append("Nothing: this machine has no signing device of its own.")
+
+    # The preflight checklist: the known pitfalls that apply here (brief section 6).
+    checks = [
+        "The ports in the table below are free on this machine: no other program listens on them "
+        + (
+            "(`netstat -ano | findstr LISTENING`)."
+            if platform == Platform.WINDOWS
+            else "(`ss -ltnp` on Linux, `lsof -iTCP -sTCP:LISTEN` on macOS)."
+        )
+        + " Two components cannot share a port.",
+        'Inbound ports marked "yes" are open in this machine\'s firewall for the outlet network, and the outbound '
+        "connections below are allowed by the firewall (and proxy) of the outlet.",
+        f"This machine reaches the portal: {code(portal + 'healthz')} answers in a browser or with `curl`.",
+    ]
+    if hardware:
+        checks += [
+            "USB power saving is off for the TSE's port: "
+            + (
+                'Device Manager, each USB Root Hub, Power Management: untick "Allow the computer to turn off this device"; '
+                'and the power plan\'s "USB selective suspend" is disabled.'
+                if platform == Platform.WINDOWS
+                else "boot with `usbcore.autosuspend=-1`, or write `-1` to the TSE's `power/autosuspend_delay_ms`."
+            ),
+            "The TSE is plugged in directly, not through a USB hub or docking station.",
+            "The virus scanner leaves the TSE "
+            + ("drive" if platform == Platform.WINDOWS else "device")
+            + " and the service folder "
+            + code(catalog.SERVICE_FOLDERS.get(platform, ""))
+            + " alone (exclude both).",
+            "This machine is not a virtual machine: a USB or SD TSE passed through to a VM fails with errors such as "
+            '"Invalid Response from TSE". Use a physical machine, or a network, server or cloud TSE.',
+        ]
+    if diebold:
+        checks.append(
+            "No other program holds the TSE's COM port (the Diebold Nixdorf web service must not run), "
+            "and the port in the configuration is the one the TSE got."
+        )
+    if fcc:
+        checks += [
+            "The Fiskal Cloud Connector (Java) is downloaded and installed at the first start: the first start needs "
+            "the internet and administrator rights (it adds a firewall exception).",
+            "On Linux the Fiskal Cloud Connector runs on Ubuntu 20.04 only.",
+            "This is the final machine: the first start pairs the cloud TSE with this computer for good.",
+            "The cloud TSE takes one queue as client. Export its data regularly: large TAR exports fail with TOO_MANY_RECORDS.",
+        ]
+    if shared_scu:
+        checks += [
+            f"This machine keeps its address: the other machines reach it as {code(machine['hostname'])}.",
+            "Its TSE is shared: when one queue is taken out of operation, its POS system sends the stop receipt with "
+            "the flag `0x0000000001000000` (client de-registration only); without it the stop receipt deactivates "
+            "the TSE for every queue.",
+        ]
+    for (machine_name, address), endpoint in sorted(remote_machines.items()):
+        test = (
+            f"`Test-NetConnection {endpoint['host']} -Port {endpoint['port']}`"
+            if platform == Platform.WINDOWS
+            else f"`nc -zv {endpoint['host']} {endpoint['port']}`"
+        )
+        checks.append(f"{md(machine_name)} is installed and running, and {code(address)} answers from here ({test}).")
+    checks += preflight
+    if platform == Platform.LINUX:
+        after.append(
+            "If the service does not start because it cannot write the keyring (a known issue of Launcher 2.0 as a "
+            'Linux service), add `"useLegacyDataProtection": true` to launcher.configuration.json and install again.'
+        )
+    service = service_name(machine)
+    after.append(
+        "Changes made in the portal reach this machine only after a rebuild there and a restart of the middleware "
+        + {
+            Platform.WINDOWS: f"(`Restart-Service {service}` in PowerShell as administrator)",
+            Platform.LINUX: f"(`sudo systemctl restart {service}`)",
+            Platform.MACOS: f"(`sudo launchctl kickstart -k system/{service}`)",
+        }.get(platform, "")
+        + "; in offline mode not at all."
+    )
+
+    outbound_rows = [
+        {"address": value["address"], "why": md("; ".join(value["why"]))}
+        for _key, value in sorted(outbound.items(), key=lambda item: (item[0][0].startswith("the "), item[0]))
+    ]
+    ports.sort(key=lambda row: (row["port"], row["what"]))
+    return {
+        "intro": intro,
+        "role": role,
+        "queues": queues,
+        "scus": scus,
+        "helpers": helpers,
+        "plug": plug,
+        "ports": ports,
+        "outbound": outbound_rows,
+        "checks": checks,
+        "after": after,
+        "service": service,
+        "shared": shared_scu,
+        "order": _order(machine, shared_scu),
+    }
+
+
+def service_name(machine):
+    """The service the install script sets up: the launcher's default name, or the launchd label."""
+    if machine["platform"] == Platform.MACOS:
+        return f"cloud.fiskaltrust.{machine['id']}"
+    return f"fiskaltrust-{machine['id']}"
+
+
+def _identification(parameters):
+    """The CashBoxIdentification of a queue, from its init_ftQueueXX record."""
+    for key, value in sorted(parameters.items()):
+        record = value[0] if key.startswith("init_ftQueue") and isinstance(value, list) and value else None
+        if isinstance(record, dict) and record.get("CashBoxIdentification"):
+            return record["CashBoxIdentification"]
+    return ""
+
+
+def _device_targets(parameters):
+    """(host, port) of the network device an SCU talks to, from its parameters."""
+    if parameters.get("Host"):
+        return [(str(parameters["Host"]), parameters.get("Port") or None)]
+    for name in DEVICE_URL_PARAMETERS:
+        endpoint = _endpoint(str(parameters.get(name) or ""))
+        if endpoint:
+            return [(endpoint["host"], endpoint["port"])]
+    return []
+
+
+def _order(machine, shared_scu):
+    """Rollout order: what others depend on first, then terminal hosts, then tills."""
+    if shared_scu or machine["role"] in (MachineRole.SERVER, MachineRole.DATA_CENTRE):
+        return 0
+    return 1 if machine["role"] == MachineRole.TERMINAL_HOST else 2
+
+
+# ------------------------------------------------------------------ files (pure)
+
+
+def dumps(data):
+    """JSON as the package writes it: sorted keys, fixed separators, two-space indent, final LF."""
+    return (json.dumps(data, sort_keys=True, indent=2, separators=(",", ": ")) + "\n").encode()
+
+
+def launcher_configuration(machine, portal_url):
+    """launcher.configuration.json of Launcher 2.0 (brief 2.4)."""
+    data = {
+        "ftCashBoxId": machine["id"],
+        "accessToken": machine["access_token"],
+        "configurationUrl": normalized_portal_url(portal_url),
+        "sandbox": SANDBOX,
+    }
+    folder = catalog.SERVICE_FOLDERS.get(machine["platform"], "")
+    if folder:  # Android has none: its launcher is an app that keeps its own data
+        data["serviceFolder"] = folder
+    return data
+
+
+def _render(name, context, crlf=False):
+    text = get_template(f"cashboxes/package/{name}").render(context)
+    text = text.replace("\r\n", "\n").rstrip("\n") + "\n"
+    return (text.replace("\n", "\r\n") if crlf else text).encode()
+
+
+@cache
+def _scripts(platform):
+    """The scripts of a platform: the same for every CashBox (they read launcher.configuration.json),
+    so rendered once per process."""
+    context = {
+        "macos": platform == Platform.MACOS,
+        "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
+        "launcher_file": LAUNCHER_FILE,
+    }
+    return {name: _render(name, context, crlf=name.endswith(".cmd")) for name in SCRIPTS.get(platform, ())}
+
+
+def package_files(machine, portal_url, fingerprint, info=None):
+    """The files of a CashBox's package without the manifest: {path: bytes}. `info`: describe()'s
+    result when the caller has it already."""
+    portal = normalized_portal_url(portal_url)
+    platform = machine["platform"]
+    configuration_name = f"Configuration-{machine['id']}.json"
+    files = {
+        LAUNCHER_FILE: dumps(launcher_configuration(machine, portal)),
+        # As published: the bytes the portal serves the launcher (sorted keys, compact).
+        configuration_name: machine["configuration_text"].encode(),
+    }
+    with translation.override("en"):
+        files.update(_scripts(platform))
+        info = info or describe(machine, portal)
+        outlet = machine["outlet"]
+        files["README.md"] = _render(
+            "README.md",
+            {
+                **info,
+                "machine": {
+                    "id": machine["id"],
+                    "description": md(machine["description"]),
+                    "hostname": code(machine["hostname"]),
+                    "platform": PLATFORM_LABELS.get(platform, platform),
+                    "revision": machine["revision"],
+                },
+                "platform": platform,
+                "windows": platform == Platform.WINDOWS,
+                "android": platform == Platform.ANDROID,
+                "macos": platform == Platform.MACOS,
+                "operator": md(machine["operator"]),
+                "outlet": md(
+                    f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
+                ),
+                "portal": portal,
+                "configuration_name": configuration_name,
+                "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
+                "scripts": sorted(SCRIPTS.get(platform, ())),
+                "files": sorted([*files, "README.md"]),
+                "fingerprint": fingerprint,
+            },
+        )
+    return files
+
+
+def manifest(files, **header):
+    return dumps(
+        {
+            **header,
+            "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in files.items()},
+        }
+    )
+
+
+def write_zip(files):
+    """A zip of {path: bytes}, the same bytes for the same files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.create_system = 3  # Unix, so that the permissions below count
+            info.external_attr = (0o100755 if name.endswith(".sh") else 0o100644) << 16
+            # Zips inside the bundle are compressed already.
+            info.compress_type = zipfile.ZIP_STORED if name.endswith(".zip") else zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def signed_zip(files, **header):
+    """files plus MANIFEST.json (header and each file's SHA-256 and size) and MANIFEST.sig, zipped."""
+    body = manifest(files, **header)
+    return write_zip({**files, MANIFEST: body, SIGNATURE: signing.sign(body)})
+
+
+# ------------------------------------------------------------------ the entry points
+
+
+def _report(progress, percent, message):
+    if progress is not None:
+        progress(percent, message)
+
+
+def cashbox_package(cashbox, portal_url: str, progress=None) -> bytes:
+    """The signed deployment package (zip bytes) of a CashBox's published configuration.
+
+    `cashbox`: a CashBox or its id (the caller has checked the user may see it). Raises
+    ValueError when the CashBox was never published. `progress(percent, message)` is called along
+    the way when given.
+    """
+    portal = normalized_portal_url(portal_url)
+    _report(progress, 5, _("Loading the CashBox"))
+    (machine,) = load(Q(pk=getattr(cashbox, "pk", cashbox)))
+    _report(progress, 40, _("Writing the files"))
+    files = package_files(machine, portal, signing.fingerprint())
+    _report(progress, 80, _("Signing the package"))
+    data = signed_zip(files, cashbox=machine["id"], revision=machine["revision"])
+    _report(progress, 100, _("Package ready"))
+    return data
+
+
+def package_name(machine):
+    return f"{slugify(machine['description']) or 'cashbox'}-{machine['id']}.zip"
+
+
+def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = None) -> bytes:
+    """One signed zip with the packages of all of an outlet's CashBoxes, the topology drawing
+    (`drawing`, an SVG document the caller renders, e.g. scenarios.topology.render_outlet) and a
+    rollout checklist. `outlet`: an Outlet or its id. Raises ValueError when the outlet has no
+    CashBox or one was never published.
+    """
+    portal = normalized_portal_url(portal_url)
+    _report(progress, 2, _("Loading the outlet's CashBoxes"))
+    outlet_id = getattr(outlet, "pk", outlet)
+    machines = load(Q(outlet=outlet_id))
+    if not machines:
+        raise ValueError(_("Outlet %(outlet)s has no CashBox to package.") % {"outlet": outlet})
+    fingerprint = signing.fingerprint()
+    files, rollout = {}, []
+    for index, machine in enumerate(machines):
+        _report(
+            progress,
+            5 + 85 * index // len(machines),
+            _("Package %(n)d of %(total)d: %(name)s") % {"n": index + 1, "total": len(machines), "name": machine["description"]},
+        )
+        name = package_name(machine)
+        with translation.override("en"):
+            info = describe(machine, portal)
+        files[name] = signed_zip(
+            package_files(machine, portal, fingerprint, info), cashbox=machine["id"], revision=machine["revision"]
+        )
+        rollout.append((machine, info, name))
+    _report(progress, 92, _("Writing the rollout checklist"))
+    if drawing:
+        files["topology.svg"] = drawing.encode() if isinstance(drawing, str) else bytes(drawing)
+    files["ROLLOUT-CHECKLIST.md"] = rollout_checklist(
+        machines[0]["outlet"], machines[0]["operator"], rollout, portal, bool(drawing)
+    )
+    _report(progress, 96, _("Signing the bundle"))
+    data = signed_zip(
+        files,
+        outlet=str(outlet_id),
+        cashboxes={machine["id"]: machine["revision"] for machine in machines},
+    )
+    _report(progress, 100, _("Bundle ready"))
+    return data
+
+
+def rollout_checklist(outlet, operator, rollout, portal, has_drawing):
+    """ROLLOUT-CHECKLIST.md: the machines in the order to install them, each with its steps."""
+    ordered = sorted(rollout, key=lambda item: (item[1]["order"], item[0]["description"], item[0]["id"]))
+    steps = []
+    for position, (machine, info, name) in enumerate(ordered, start=1):
+        platform = machine["platform"]
+        scripts = SCRIPTS.get(platform, ())
+        steps.append(
+            {
+                "position": position,
+                "description": md(machine["description"]),
+                "hostname": code(machine["hostname"]),
+                "role": ROLE_LABELS.get(machine["role"], md(machine["role"])),
+                "platform": PLATFORM_LABELS.get(platform, platform),
+                "package": code(name),
+                "plug": [line for line in info["plug"] if not line.startswith("Nothing")],
+                "inbound": [row for row in info["ports"] if row["inbound"] == "yes"],
+                "test": next((s for s in scripts if s.startswith("test")), ""),
+                "install": next((s for s in scripts if s.startswith("install")), ""),
+                "windows": platform == Platform.WINDOWS,
+                "android": platform == Platform.ANDROID,
+                "service": info["service"],
+                "queues": info["queues"],
+                "shared": info["shared"],
+            }
+        )
+    with translation.override("en"):
+        return _render(
+            "ROLLOUT-CHECKLIST.md",
+            {
+                "outlet": md(
+                    f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
+                ),
+                "operator": md(operator),
+                "machines": steps,
+                "portal": portal,
+                "has_drawing": has_drawing,
+            },
+        )
