@@ -197,8 +197,9 @@ def sweep():
     now = timezone.now()
     resent = 0
     for job_id, lease_until in Job.objects.filter(status__in=ACTIVE, lease_until__lt=now).values_list("pk", "lease_until"):
-        # Claim the resend, so two sweeps never send the same job twice.
-        if Job.objects.filter(pk=job_id, lease_until=lease_until).update(lease_until=lease()):
+        # Claim the resend, so two sweeps never send the same job twice. A running job whose
+        # lease ended has lost its worker: it is queued again for the next one.
+        if Job.objects.filter(pk=job_id, lease_until=lease_until).update(lease_until=lease(), status=JobStatus.QUEUED):
             send(job_id)
             resent += 1
     cutoff = now - timedelta(days=settings.JOB_RETENTION_DAYS)

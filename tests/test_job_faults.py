@@ -152,11 +152,12 @@ def services_up(tmp_path, settings):
     redis.start()
     queue = f"faults-{uuid.uuid4().hex[:8]}"
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.JOB_LEASE_SECONDS = 3  # as the worker's, so the sweep takes over quickly
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.broker_url = redis.url
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
-    celery_app.pool.force_close_all()
+    _reset_producers()
     worker = Worker(redis, tmp_path, queue)
     try:
         yield redis, worker
@@ -164,7 +165,16 @@ def services_up(tmp_path, settings):
         worker.stop()
         redis.stop()
         celery_app.conf.broker_url, celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
-        celery_app.pool.force_close_all()
+        _reset_producers()
+
+
+def _reset_producers():
+    """Drop the app's broker connections, so the next send connects to the broker now configured."""
+    from kombu import pools
+
+    pools.reset()  # the global pools are keyed by broker; closed ones would be handed out again
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _wait(condition, seconds, what):
