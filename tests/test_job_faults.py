@@ -115,8 +115,8 @@ class Worker:
                 "portal",
                 "worker",
                 "-B",
-                "-s",
-                str(self.tmp_path / "beat-schedule"),
+                "--scheduler",
+                "celery.beat:Scheduler",  # in memory: no schedule file to lock
                 "--pool=solo",
                 "-Q",
                 self.queue,
