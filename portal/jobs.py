@@ -211,5 +211,14 @@ def sweep():
     return {"resent": resent, "files_removed": removed}
 
 
+# Kinds whose files hold secrets (a package has the access token and the SCU credentials):
+# downloading them needs the right to change, like revealing the token does.
+SECRET_FILE_KINDS = {"package"}
+
+
+def may_download(user, job):
+    return job.kind not in SECRET_FILE_KINDS or Job.objects.allowed(user, job, "change")
+
+
 def open_file(job):
     return default_storage.open(job.file, "rb")

@@ -143,7 +143,8 @@ API += [
     ("api:signing-key", "get", None, None, expect(200, anon=200)),
     ("api:job-list", "get", None, None, expect(200)),
     ("api:job-detail", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),
-    ("api:job-download", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=200, operator=200)),
+    # A package holds secrets: a read-only member may see the job, not download it.
+    ("api:job-download", "get", lambda w: w.job.pk, None, expect(404, dealer=200, dealer_reader=403, operator=200)),
     ("api:job-cancel", "post", lambda w: w.job.pk, None, expect(404, dealer=400, dealer_reader=403, operator=400)),
 ]
 
@@ -316,7 +317,7 @@ UI = [
 UI += [
     ("jobs", "get", None, None, ui(200)),
     ("job-detail", "get", lambda w: w.job.pk, None, ui(404, dealer=200, dealer_reader=200, operator=200)),
-    ("job-download", "get", lambda w: w.job.pk, None, ui(404, dealer=200, dealer_reader=200, operator=200)),
+    ("job-download", "get", lambda w: w.job.pk, None, ui(404, dealer=200, dealer_reader=403, operator=200)),
 ]
 
 # Django's own routes (login, password reset, admin) and the API (its own matrix above).

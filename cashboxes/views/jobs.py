@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from cashboxes import jobs as job_kinds
 from cashboxes.models import CashBox, Outlet
@@ -17,9 +18,18 @@ class StartJobView(TenantActionView):
             problem = job_kinds.package_problem(target)
             if problem:
                 messages.error(request, problem)
-                return redirect(request.POST.get("next") or request.META.get("HTTP_REFERER") or "cashboxes")
+                return redirect(self.back_url(request))
         job = job_kinds.submit(self.kind, target, request.user)
         return redirect("job-detail", pk=job.pk)
+
+    def back_url(self, request):
+        """The page the button was on (from `next` or the Referer), if it is one of ours."""
+        for url in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+            if url and url_has_allowed_host_and_scheme(
+                url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return url
+        return "cashboxes"
 
 
 class CashBoxValidateView(StartJobView):

@@ -287,6 +287,8 @@ class JobViewSet(TenantReadOnlyViewSet):
         job = self.get_object()
         if not job.file:
             raise NotFound(_("This job has no file (not finished, or past the retention period)."))
+        if not jobs.may_download(request.user, job):
+            raise PermissionDenied(_("A deployment package holds the access token: downloading it needs the right to change."))
         audit.record(job, AuditAction.DOWNLOAD, after={"file": job.file_name, "sha256": job.file_sha256})
         return FileResponse(jobs.open_file(job), as_attachment=True, filename=job.file_name or "result.bin")
 

@@ -1,6 +1,7 @@
 """Jobs in the browser: a list, and a page whose progress bar updates itself (htmx polling
 that stops when the job ends), with the result: a validation report or a download."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django_htmx.http import HttpResponseStopPolling
@@ -60,5 +61,7 @@ class JobDownloadView(TenantDetailView):
         job = self.get_object()
         if not job.file:
             raise Http404
+        if not jobs.may_download(request.user, job):
+            raise PermissionDenied
         audit.record(job, AuditAction.DOWNLOAD, after={"file": job.file_name, "sha256": job.file_sha256})
         return FileResponse(jobs.open_file(job), as_attachment=True, filename=job.file_name or "result.bin")
