@@ -757,7 +757,7 @@ def _init_ids_cases():
         yield pytest.param(passing, id=f"{_case_id((code, variant, 0, 0))}-passing")
 
 
-@pytest.mark.parametrize("make", _init_ids_cases())
+@pytest.mark.parametrize("make", list(_init_ids_cases()))
 def test_init_ids_agrees_with_building_the_configuration(make):
     """On every snapshot of the cases: INIT-IDS finds something on a CashBox exactly when its
     built configuration breaks an invariant of brief 2.1."""
