@@ -16,14 +16,15 @@ time and the number of queries of scenarios.apply.apply(), then the ratios; the 
 same number of queries for both (bulk writes, no query per object). Always exits 0.
 """
 
-import os
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import throwaway  # noqa: E402 - bench/ is on the path when a bench runs
+
+ROOT = throwaway.ROOT
 FISKALY = {
     "TssId": "5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10",
     "ApiKey": "bench-key",
@@ -34,24 +35,7 @@ SCENARIO = "terminals-queue-per-terminal"
 
 
 def environment(workdir):
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        DEBUG="1",
-        SECRET_KEY="bench-" + Fernet.generate_key().decode(),
-        SECRETS_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="portal.settings",
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    throwaway.setup_django(workdir)
 
 
 def operator():

@@ -29,7 +29,9 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import throwaway  # noqa: E402 - bench/ is on the path when a bench runs
+
+ROOT = throwaway.ROOT
 PORTAL = "https://portal.example.com/"
 OUTLETS, ROUNDS = 10, 10
 TARGET = 1.5
@@ -42,25 +44,12 @@ FISKALY = {
 
 
 def environment(workdir):
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
+    throwaway.setup_django(
+        workdir,
         DEBUG="0",
         SECRET_KEY="bench-" + base64.b64encode(os.urandom(48)).decode(),
-        SECRETS_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         PACKAGE_SIGNING_KEY=base64.b64encode(os.urandom(32)).decode(),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="portal.settings",
     )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def estate():

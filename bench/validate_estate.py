@@ -15,7 +15,6 @@ and prints both, with the number of queries, the findings by severity, and the r
 (target: at most 2). Always exits 0.
 """
 
-import os
 import shutil
 import sys
 import tempfile
@@ -24,7 +23,9 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import throwaway  # noqa: E402 - bench/ is on the path when a bench runs
+
+ROOT = throwaway.ROOT
 OPERATORS, OUTLETS_PER_OPERATOR, CASHBOXES_PER_OUTLET = 100, 5, 20
 FISKALY = "fiskaltrust.Middleware.SCU.DE.FiskalyCertified"
 SWISSBIT = "fiskaltrust.Middleware.SCU.DE.Swissbit"
@@ -33,24 +34,7 @@ FISKALY_SECRETS = {"ApiKey": "bench-key", "ApiSecret": "bench-secret", "AdminPin
 
 
 def environment(workdir):
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        DEBUG="1",
-        SECRET_KEY="bench-" + Fernet.generate_key().decode(),
-        SECRETS_ENCRYPTION_KEY=Fernet.generate_key().decode(),
-        DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
-        LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="portal.settings",
-    )
-    os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    throwaway.setup_django(workdir)
 
 
 def organization(name, **roles):
