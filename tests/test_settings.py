@@ -481,3 +481,27 @@ def test_demo_dealer_looks_after_its_demo_operator(db, debug, api):
 
     assert client.get(f"/api/v1/organizations/{operator.pk}/").status_code == 200
     assert api(User.objects.get(email="dealer2@example.com")).get(f"/api/v1/organizations/{operator.pk}/").status_code == 404
+
+
+def _manage_check(**env):
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_checkout_without_any_environment_runs_manage_py_in_debug():
+    assert _manage_check().returncode == 0
+
+
+def test_an_installation_that_sets_secret_key_is_not_switched_to_debug():
+    result = _manage_check(SECRET_KEY="x" * 60)
+    assert result.returncode != 0 and "SECRETS_ENCRYPTION_KEY" in result.stderr
