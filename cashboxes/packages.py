@@ -31,20 +31,19 @@ and errors are for the portal's user and follow the active language.
 """
 
 import hashlib
-import io
 import json
 import re
-import zipfile
-from functools import cache
+import uuid
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
-from django.db.models import Q
+from django.db import connection
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cashboxes import catalog
+from cashboxes import catalog, package_text, zips
 from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
 from portal import signing
 
@@ -52,7 +51,6 @@ from portal import signing
 # its other defaults (packages, helipad) to fiskaltrust's sandbox cloud. A portal that serves a
 # sandbox would make this a setting; this one rolls out production machines.
 SANDBOX = False
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 LAUNCHER_FILE = "launcher.configuration.json"
 MANIFEST, SIGNATURE = "MANIFEST.json", "MANIFEST.sig"
 SCRIPTS = {
@@ -88,84 +86,168 @@ DEVICE_URL_PARAMETERS = ("DeviceUrl", "ServerUrl", "Url")
 
 
 # ------------------------------------------------------------------ loading
+#
+# A package is mostly plain data, so its loading shows in the time per package: the two queries
+# are written in SQL (names from the models' _meta, quoted; values are parameters), kept per
+# database vendor. Compiling the equivalent ORM queries, a dozen joined fields each, cost about
+# five times more than running them (bench/build_packages.py).
 
-CASHBOX_FIELDS = (
-    "id",
-    "description",
-    "machine_role",
-    "platform",
-    "hostname",
-    "access_token_encrypted",
-    "published_id",
-    "published__revision",
-    "published__configuration_encrypted",
-    "operator__name",
-    "outlet_id",
-    "outlet__number",
-    "outlet__name",
-    "outlet__address_line1",
-    "outlet__postal_code",
-    "outlet__city",
-    "outlet__country",
+# (key, table alias, model name, field): the columns of a CashBox's row.
+CASHBOX_COLUMNS = (
+    ("id", "c", "CashBox", "id"),
+    ("description", "c", "CashBox", "description"),
+    ("machine_role", "c", "CashBox", "machine_role"),
+    ("platform", "c", "CashBox", "platform"),
+    ("hostname", "c", "CashBox", "hostname"),
+    ("access_token_encrypted", "c", "CashBox", "access_token_encrypted"),
+    ("published_id", "c", "CashBox", "published"),
+    ("revision", "p", "CashBoxPublication", "revision"),
+    ("configuration_encrypted", "p", "CashBoxPublication", "configuration_encrypted"),
+    ("operator", "o", "Organization", "name"),
+    ("outlet_id", "c", "CashBox", "outlet"),
+    ("outlet_number", "t", "Outlet", "number"),
+    ("outlet_name", "t", "Outlet", "name"),
+    ("outlet_street", "t", "Outlet", "address_line1"),
+    ("outlet_zip", "t", "Outlet", "postal_code"),
+    ("outlet_city", "t", "Outlet", "city"),
+    ("outlet_country", "t", "Outlet", "country"),
 )
 # An SCU with each queue that uses it (one row per link; an SCU without links comes once).
-SCU_FIELDS = (
-    "id",
-    "description",
-    "package",
-    "cashbox_id",
-    "cashbox__description",
-    "cashbox__hostname",
-    "signing_device__kind",
-    "signing_device__serial",
-    "queue_links__mode",
-    "queue_links__queue__state",
-    "queue_links__queue__cashbox_id",
-    "queue_links__queue__cashbox_identification",
-    "queue_links__queue__cashbox__description",
-    "queue_links__queue__cashbox__hostname",
+SCU_COLUMNS = (
+    ("id", "s", "Scu", "id"),
+    ("description", "s", "Scu", "description"),
+    ("package", "s", "Scu", "package"),
+    ("cashbox_id", "s", "Scu", "cashbox"),
+    ("machine", "sc", "CashBox", "description"),
+    ("hostname", "sc", "CashBox", "hostname"),
+    ("device_kind", "d", "SigningDevice", "kind"),
+    ("device_serial", "d", "SigningDevice", "serial"),
+    ("link_mode", "l", "QueueScuLink", "mode"),
+    ("queue_state", "q", "Queue", "state"),
+    ("queue_cashbox_id", "q", "Queue", "cashbox"),
+    ("queue", "q", "Queue", "cashbox_identification"),
+    ("queue_machine", "qc", "CashBox", "description"),
+    ("queue_hostname", "qc", "CashBox", "hostname"),
 )
 
 
-def load(cashbox_filter):
-    """Everything the packages of the CashBoxes matching a Q need, as plain data: two queries,
-    whatever their number and size.
+def _sql_names():
+    """A function (model name, field name) -> quoted column, and (model name) -> quoted table."""
+    from django.apps import apps
+
+    quote = connection.ops.quote_name
+    models = {
+        "CashBox": apps.get_model("cashboxes", "CashBox"),
+        "CashBoxPublication": apps.get_model("cashboxes", "CashBoxPublication"),
+        "Outlet": apps.get_model("cashboxes", "Outlet"),
+        "Scu": apps.get_model("cashboxes", "Scu"),
+        "SigningDevice": apps.get_model("cashboxes", "SigningDevice"),
+        "QueueScuLink": apps.get_model("cashboxes", "QueueScuLink"),
+        "Queue": apps.get_model("cashboxes", "Queue"),
+        "Organization": apps.get_model("portal", "Organization"),
+    }
+
+    def column(model, field="id"):
+        return quote(models[model]._meta.get_field(field).column)
+
+    def table(model):
+        return quote(models[model]._meta.db_table)
+
+    return column, table
+
+
+def _select(columns, column):
+    return ", ".join(f"{alias}.{column(model, field)}" for _key, alias, model, field in columns)
+
+
+@lru_cache(maxsize=8)
+def _cashbox_sql(vendor, by):
+    """The CashBoxes of one CashBox id (by="id") or outlet id (by="outlet"), ordered like the UI."""
+    column, table = _sql_names()
+    # Names from the models' _meta, quoted; the id is a parameter.
+    return (
+        f"SELECT {_select(CASHBOX_COLUMNS, column)} FROM {table('CashBox')} c"  # noqa: S608
+        f" JOIN {table('Organization')} o ON o.{column('Organization')} = c.{column('CashBox', 'operator')}"
+        f" JOIN {table('Outlet')} t ON t.{column('Outlet')} = c.{column('CashBox', 'outlet')}"
+        f" LEFT JOIN {table('CashBoxPublication')} p ON p.{column('CashBoxPublication')} = c.{column('CashBox', 'published')}"
+        f" WHERE c.{column('CashBox', by)} = %s"
+        f" ORDER BY c.{column('CashBox', 'description')}, c.{column('CashBox', 'created_at')}, c.{column('CashBox')}"
+    )
+
+
+@lru_cache(maxsize=8)
+def _scu_sql(vendor):
+    """The SCUs of some ids with every queue linked to them; the caller appends the ids' placeholders."""
+    column, table = _sql_names()
+    # Names from the models' _meta, quoted; the ids are parameters.
+    return (
+        f"SELECT {_select(SCU_COLUMNS, column)} FROM {table('Scu')} s"  # noqa: S608
+        f" JOIN {table('CashBox')} sc ON sc.{column('CashBox')} = s.{column('Scu', 'cashbox')}"
+        f" LEFT JOIN {table('SigningDevice')} d ON d.{column('SigningDevice')} = s.{column('Scu', 'signing_device')}"
+        f" LEFT JOIN {table('QueueScuLink')} l ON l.{column('QueueScuLink', 'scu')} = s.{column('Scu')}"
+        f" LEFT JOIN {table('Queue')} q ON q.{column('Queue')} = l.{column('QueueScuLink', 'queue')}"
+        f" LEFT JOIN {table('CashBox')} qc ON qc.{column('CashBox')} = q.{column('Queue', 'cashbox')}"
+        f" WHERE s.{column('Scu')} IN "
+    )
+
+
+def _rows(sql, params, columns):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [key for key, *_rest in columns]
+        return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _uuid_text(value):
+    """A UUID column's value as text with dashes (SQLite returns 32 hex digits, PostgreSQL a UUID)."""
+    return None if value is None else str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+
+
+def _uuid_param(value):
+    """A model instance's or an id's UUID as a query parameter, as Django's UUIDField passes it."""
+    value = uuid.UUID(str(getattr(value, "pk", value)))
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def load(*, cashbox=None, outlet=None):
+    """Everything the packages of one CashBox or of an outlet's CashBoxes need, as plain data: two
+    queries, whatever their number and size. `cashbox`, `outlet`: a model instance or its id.
 
     Raises ValueError naming every CashBox that was never published (rebuilt).
     """
-    from cashboxes.models import CashBox, Scu
     from portal import crypto
 
-    rows = list(CashBox.objects.filter(cashbox_filter).order_by("description", "created_at", "pk").values(*CASHBOX_FIELDS))
+    by, target = ("id", cashbox) if cashbox is not None else ("outlet", outlet)
+    rows = _rows(_cashbox_sql(connection.vendor, by), [_uuid_param(target)], CASHBOX_COLUMNS)
     never = [row for row in rows if row["published_id"] is None]
     if never:
         raise ValueError(
             _("%(names)s never published: rebuild before building a package.")
-            % {"names": ", ".join(f"“{row['description']}” ({row['id']})" for row in never)}
+            % {"names": ", ".join(f"“{row['description']}” ({_uuid_text(row['id'])})" for row in never)}
         )
     machines = []
     for row in rows:
-        body = crypto.decrypt(row["published__configuration_encrypted"])
+        body = crypto.decrypt(row["configuration_encrypted"])
         machines.append(
             {
-                "id": str(row["id"]),
+                "id": _uuid_text(row["id"]),
                 "description": row["description"],
                 "role": row["machine_role"],
                 "platform": row["platform"],
                 "hostname": row["hostname"],
                 "access_token": crypto.decrypt(row["access_token_encrypted"]),
-                "revision": row["published__revision"],
+                "revision": row["revision"],
                 "configuration_text": body,
                 "configuration": json.loads(body),
-                "operator": row["operator__name"],
+                "operator": row["operator"],
                 "outlet": {
-                    "id": str(row["outlet_id"]),
-                    "number": row["outlet__number"],
-                    "name": row["outlet__name"],
-                    "street": row["outlet__address_line1"],
-                    "zip": row["outlet__postal_code"],
-                    "city": row["outlet__city"],
-                    "country": row["outlet__country"],
+                    "id": _uuid_text(row["outlet_id"]),
+                    "number": row["outlet_number"],
+                    "name": row["outlet_name"],
+                    "street": row["outlet_street"],
+                    "zip": row["outlet_zip"],
+                    "city": row["outlet_city"],
+                    "country": row["outlet_country"],
                 },
             }
         )
@@ -173,29 +255,30 @@ def load(cashbox_filter):
     # the queues of other machines that use it.
     scu_ids = sorted({scu_id for machine in machines for scu_id in _scu_ids(machine["configuration"])})
     scus, users = {}, {}
-    for row in Scu.objects.filter(pk__in=scu_ids).order_by().values(*SCU_FIELDS) if scu_ids else ():
-        scu_id = str(row["id"])
+    if scu_ids:
+        sql = _scu_sql(connection.vendor) + "(" + ", ".join(["%s"] * len(scu_ids)) + ")"
+        scu_rows = _rows(sql, [_uuid_param(scu_id) for scu_id in scu_ids], SCU_COLUMNS)
+    else:
+        scu_rows = []
+    for row in scu_rows:
+        scu_id = _uuid_text(row["id"])
         scus[scu_id] = {
             "description": row["description"],
             "package": row["package"],
-            "machine": row["cashbox__description"],
-            "hostname": row["cashbox__hostname"],
-            "device_kind": row["signing_device__kind"] or "",
-            "device_serial": row["signing_device__serial"] or "",
+            "machine": row["machine"],
+            "hostname": row["hostname"],
+            "device_kind": row["device_kind"] or "",
+            "device_serial": row["device_serial"] or "",
         }
-        user_box = row["queue_links__queue__cashbox_id"]
+        user_box = row["queue_cashbox_id"]  # compared as the database returns both
         if (
             user_box is not None
             and user_box != row["cashbox_id"]
-            and row["queue_links__mode"] != LinkMode.DEACTIVATED
-            and row["queue_links__queue__state"] != ComponentState.OUT_OF_OPERATION
+            and row["link_mode"] != LinkMode.DEACTIVATED
+            and row["queue_state"] != ComponentState.OUT_OF_OPERATION
         ):
             users.setdefault(scu_id, []).append(
-                {
-                    "queue": row["queue_links__queue__cashbox_identification"],
-                    "machine": row["queue_links__queue__cashbox__description"],
-                    "hostname": row["queue_links__queue__cashbox__hostname"],
-                }
+                {"queue": row["queue"], "machine": row["queue_machine"], "hostname": row["queue_hostname"]}
             )
     for found in users.values():
         found.sort(key=lambda user: (user["machine"], user["queue"]))
@@ -246,8 +329,10 @@ def normalized_portal_url(portal_url):
     return portal_url if portal_url.endswith("/") else portal_url + "/"
 
 
+@lru_cache(maxsize=1024)
 def _endpoint(url):
-    """Scheme, host and port of a component URL; None for a named pipe or an unparsable URL."""
+    """Scheme, host and port of a component URL; None for a named pipe or an unparsable URL.
+    Kept per URL (the same few in every package); callers must not change the dict."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -273,12 +358,23 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
 
 def md(text):
     """Text for Markdown (a table cell too): its special characters escaped, on one line."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text or "").split()))
+    return _md(str(text or ""))
 
 
 def code(text):
     """Text as a Markdown code span (backticks inside cannot end it early)."""
-    text = " ".join(str(text or "").split())
+    return _code(str(text or ""))
+
+
+# Kept per text: a package repeats the same host names, packages and labels many times.
+@lru_cache(maxsize=4096)
+def _md(text):
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+@lru_cache(maxsize=4096)
+def _code(text):
+    text = " ".join(text.split())
     fence = "``" if "`" in text else "`"
     return f"{fence}{text}{fence}" if text else ""
 
@@ -708,8 +804,7 @@ def package_files(machine, portal_url, fingerprint, info=None):
         files.update(_scripts(platform))
         info = info or describe(machine, portal)
         outlet = machine["outlet"]
-        files["README.md"] = _render(
-            "README.md",
+        files["README.md"] = package_text.readme(
             {
                 **info,
                 "machine": {
@@ -747,24 +842,28 @@ def manifest(files, **header):
     )
 
 
-def write_zip(files):
-    """A zip of {path: bytes}, the same bytes for the same files."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.create_system = 3  # Unix, so that the permissions below count
-            info.external_attr = (0o100755 if name.endswith(".sh") else 0o100644) << 16
-            # Zips inside the bundle are compressed already.
-            info.compress_type = zipfile.ZIP_STORED if name.endswith(".zip") else zipfile.ZIP_DEFLATED
-            archive.writestr(info, files[name])
-    return buffer.getvalue()
+def write_zip(files, shared=()):
+    """A zip of {path: bytes}, the same bytes for the same files. `shared`: names of files many
+    packages hold (the scripts), compressed once per process."""
+    return zips.write(
+        [
+            (
+                name,
+                files[name],
+                # Zips inside the bundle are compressed already, a signature is random bytes.
+                zips.STORED if name.endswith(".zip") or name == SIGNATURE else zips.DEFLATED,
+                0o755 if name.endswith(".sh") else 0o644,
+            )
+            for name in sorted(files)
+        ],
+        shared,
+    )
 
 
-def signed_zip(files, **header):
+def signed_zip(files, shared=(), **header):
     """files plus MANIFEST.json (header and each file's SHA-256 and size) and MANIFEST.sig, zipped."""
     body = manifest(files, **header)
-    return write_zip({**files, MANIFEST: body, SIGNATURE: signing.sign(body)})
+    return write_zip({**files, MANIFEST: body, SIGNATURE: signing.sign(body)}, shared)
 
 
 # ------------------------------------------------------------------ the entry points
@@ -784,11 +883,11 @@ def cashbox_package(cashbox, portal_url: str, progress=None) -> bytes:
     """
     portal = normalized_portal_url(portal_url)
     _report(progress, 5, _("Loading the CashBox"))
-    (machine,) = load(Q(pk=getattr(cashbox, "pk", cashbox)))
+    (machine,) = load(cashbox=cashbox)
     _report(progress, 40, _("Writing the files"))
     files = package_files(machine, portal, signing.fingerprint())
     _report(progress, 80, _("Signing the package"))
-    data = signed_zip(files, cashbox=machine["id"], revision=machine["revision"])
+    data = signed_zip(files, SCRIPTS.get(machine["platform"], ()), cashbox=machine["id"], revision=machine["revision"])
     _report(progress, 100, _("Package ready"))
     return data
 
@@ -806,7 +905,7 @@ def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = 
     portal = normalized_portal_url(portal_url)
     _report(progress, 2, _("Loading the outlet's CashBoxes"))
     outlet_id = getattr(outlet, "pk", outlet)
-    machines = load(Q(outlet=outlet_id))
+    machines = load(outlet=outlet_id)
     if not machines:
         raise ValueError(_("Outlet %(outlet)s has no CashBox to package.") % {"outlet": outlet})
     fingerprint = signing.fingerprint()
@@ -821,7 +920,10 @@ def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = 
         with translation.override("en"):
             info = describe(machine, portal)
         files[name] = signed_zip(
-            package_files(machine, portal, fingerprint, info), cashbox=machine["id"], revision=machine["revision"]
+            package_files(machine, portal, fingerprint, info),
+            SCRIPTS.get(machine["platform"], ()),
+            cashbox=machine["id"],
+            revision=machine["revision"],
         )
         rollout.append((machine, info, name))
     _report(progress, 92, _("Writing the rollout checklist"))
@@ -867,8 +969,7 @@ def rollout_checklist(outlet, operator, rollout, portal, has_drawing):
             }
         )
     with translation.override("en"):
-        return _render(
-            "ROLLOUT-CHECKLIST.md",
+        return package_text.rollout_checklist(
             {
                 "outlet": md(
                     f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"

@@ -513,7 +513,7 @@ def test_loading_an_outlet_takes_two_queries_whatever_its_size(estate, django_as
         till_with_fiskaly(estate.outlet, f"Extra {number}", Platform.WINDOWS, f"A-EXTRA-{number}")
 
     with django_assert_num_queries(2):
-        machines = packages.load(Q(outlet=estate.outlet))
+        machines = packages.load(outlet=estate.outlet)
 
     assert len(machines) == 6
 
