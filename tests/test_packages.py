@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
 from django.test import override_settings
 from django.utils import translation
 from django.utils.text import slugify
