@@ -169,6 +169,7 @@ def main():
 
         from cashboxes import validation
 
+        dealer = validation.Operators(dealer)  # all the dealer's operators
         validation.validate(dealer)  # warm-up: imports, translations, the first connection
         load_s, load_q, snapshot = best_of(lambda: validation.load(dealer))
         validate_s, validate_q, result = best_of(lambda: validation.validate(dealer))

@@ -10,6 +10,12 @@ urlpatterns = [
     path("outlets/<uuid:pk>/edit/", outlets.OutletUpdateView.as_view(), name="outlet-edit"),
     path("outlets/<uuid:pk>/validate/", jobs.OutletValidateView.as_view(), name="outlet-validate"),
     path("outlets/<uuid:pk>/package/", jobs.OutletPackageView.as_view(), name="outlet-package"),
+    path("organizations/<uuid:pk>/validate/", jobs.OrganizationValidateView.as_view(), name="organization-validate"),
+    path(
+        "organizations/<uuid:pk>/validate-operators/",
+        jobs.OrganizationValidateOperatorsView.as_view(),
+        name="organization-validate-operators",
+    ),
     path("cashboxes/<uuid:pk>/validate/", jobs.CashBoxValidateView.as_view(), name="cashbox-validate"),
     path("cashboxes/<uuid:pk>/package/", jobs.CashBoxPackageView.as_view(), name="cashbox-package"),
     path("cashboxes/", cashboxes.CashBoxListView.as_view(), name="cashboxes"),

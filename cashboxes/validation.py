@@ -130,6 +130,19 @@ def _plain(row):
     return row
 
 
+@dataclass(frozen=True)
+class Operators:
+    """What to validate for a dealer: every operator it looks after (an active link), and its
+    own configuration when it is an operator too. An Organization alone stands for its own
+    configuration only."""
+
+    dealer: object  # portal.models.Organization
+
+    @property
+    def pk(self):
+        return self.dealer.pk
+
+
 def _scope(scope):
     """(type, label, operator filter, outlet id or None, focus CashBox id or None)."""
     from django.db.models import Q
@@ -143,21 +156,31 @@ def _scope(scope):
     if isinstance(scope, Outlet):
         return "outlet", str(scope), lambda f: Q(**{f: scope.operator_id}), scope.pk, None
     if isinstance(scope, Organization):
-        looked_after = OperatorLink.objects.filter(dealer_id=scope.pk, status=LinkStatus.ACTIVE).values("operator_id")
+        return "operator", scope.name, lambda f: Q(**{f: scope.pk}), None, None
+    if isinstance(scope, Operators):
+        dealer = scope.dealer
+        looked_after = OperatorLink.objects.filter(dealer_id=dealer.pk, status=LinkStatus.ACTIVE).values("operator_id")
 
         def operators(field):
-            # A dealer's operators; its own data too when it is also an operator.
-            if not scope.is_pos_dealer:
-                return Q(**{field: scope.pk})
             q = Q(**{f"{field}__in": looked_after})
-            return q | Q(**{field: scope.pk}) if scope.is_pos_operator else q
+            return q | Q(**{field: dealer.pk}) if dealer.is_pos_operator else q
 
-        return ("dealer" if scope.is_pos_dealer else "operator"), scope.name, operators, None, None
+        return "dealer", dealer.name, operators, None, None
     raise TypeError(f"Cannot validate a {type(scope).__name__}.")
 
 
+def cashboxes_in(scope):
+    """The CashBoxes whose configuration a validation of the scope reads (a queryset): a
+    CashBox's whole outlet, like load()."""
+    from cashboxes.models import CashBox
+
+    _kind, _label, operators, outlet_id, _focus = _scope(scope)
+    return CashBox.objects.filter(operators("operator_id"), **({"outlet_id": outlet_id} if outlet_id else {}))
+
+
 def load(scope):
-    """The snapshot of a CashBox, an outlet, an operator or a dealer, in a fixed number of queries.
+    """The snapshot of a CashBox, an outlet, an operator (Organization) or a dealer's operators
+    (Operators), in a fixed number of queries.
 
     A CashBox brings its whole outlet (client limits, fair use and shared SCUs are about the
     outlet); its findings are then narrowed to those about the CashBox (`scope.cashbox`).
@@ -1539,7 +1562,7 @@ def validate_snapshot(snapshot, progress=None):
 
 
 def validate(scope, progress=None):
-    """Load the scope (CashBox, outlet, operator or dealer Organization) and validate it:
+    """Load the scope (CashBox, outlet, operator Organization or a dealer's Operators) and validate it:
     {"findings": [{"code", "severity", "message", "hint", "object"}], "summary": {severity: n}},
     sorted by machine, then severity."""
     if progress is not None:

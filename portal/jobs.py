@@ -20,9 +20,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from portal.models import Job, JobStatus
 from portal.models.jobs import ACTIVE
+from portal.tenancy import activate, scope_for
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ def submit(kind, target, *, organization, user, revision, label=""):
     """The job for this kind, target and revision: the existing one, or a new one sent to a
     worker after the transaction commits. A failed or cancelled one is tried again."""
     key = f"{kind}:{target._meta.label_lower}:{target.pk}:{revision}"
+    acting_for = scope_for(user).organization_id if getattr(user, "is_authenticated", False) else None
     with transaction.atomic():
         job, created = Job.objects.select_for_update().get_or_create(
             idempotency_key=key,
@@ -67,6 +70,7 @@ def submit(kind, target, *, organization, user, revision, label=""):
                 "kind": kind,
                 "organization": organization,
                 "user": user if getattr(user, "is_authenticated", False) else None,
+                "acting_for_id": acting_for,
                 "target_type": target._meta.label_lower,
                 "target_id": str(target.pk),
                 "target_label": label or str(target),
@@ -78,12 +82,22 @@ def submit(kind, target, *, organization, user, revision, label=""):
         if not created and job.status in (JobStatus.FAILED, JobStatus.CANCELLED):
             job.status, job.progress, job.message, job.error = JobStatus.QUEUED, 0, "", ""
             job.lease_until, job.finished_at = lease(), None
-            job.user = user if getattr(user, "is_authenticated", False) else job.user
+            if getattr(user, "is_authenticated", False):
+                job.user, job.acting_for_id = user, acting_for
             job.save()
             created = True
         if created:
             transaction.on_commit(lambda: send(job.pk))
     return job
+
+
+def acting_user(job):
+    """The job's user as the member of the organization they acted for when asking. Loaders
+    check the user's rights again with it: they may have changed since."""
+    if job.user is None:
+        raise PermissionError(_("The job has no user any more."))
+    activate(job.user, job.acting_for_id)
+    return job.user
 
 
 def send(job_id):

@@ -81,6 +81,30 @@ CASHBOX_API = [
     ("api:cashbox-package", "post", a("cashbox"), None, write(400)),
     ("api:outlet-validate", "post", a("outlet"), None, own(202, reader=202)),
     ("api:outlet-package", "post", a("outlet"), None, write(400)),
+    # An operator's whole configuration: whoever may see it. Its dealer is no operator (403 for
+    # those who may see the dealer); a dealer's operators: its own members only.
+    ("api:organization-validate", "post", lambda w: w.cast.operator_org.pk, None, own(202, reader=202)),
+    (
+        "api:organization-validate",
+        "post",
+        lambda w: w.cast.dealer_org.pk,
+        None,
+        expect(404, dealer=403, dealer_reader=403, operator=403, creator=403),
+    ),
+    (
+        "api:organization-validate-operators",
+        "post",
+        lambda w: w.cast.dealer_org.pk,
+        None,
+        expect(404, dealer=202, dealer_reader=202, operator=403, creator=403),
+    ),
+    (
+        "api:organization-validate-operators",
+        "post",
+        lambda w: w.cast.operator_org.pk,
+        None,
+        expect(404, dealer=403, dealer_reader=403, operator=403),
+    ),
     ("api:cashbox-access-token", "get", a("cashbox"), None, write()),
     ("api:cashbox-rotate-token", "post", a("cashbox"), None, write()),
     ("api:cashbox-configuration", "get", a("cashbox"), None, own(200)),

@@ -890,19 +890,19 @@ def test_loading_takes_the_same_number_of_queries_for_2_and_50_cashboxes(cast):
         (small_box, big_box),
         (small_outlet, big_outlet),
         (cast.operator_org, cast.operator2_org),
-        (cast.dealer_org, cast.dealer2_org),
+        (validation.Operators(cast.dealer_org), validation.Operators(cast.dealer2_org)),
     ]
     for small, big in pairs:
         assert _queries(validation.load, small) == _queries(validation.load, big), type(small).__name__
         assert _queries(validation.validate, small) == _queries(validation.validate, big)
-    assert len(validation.load(cast.dealer2_org)["cashboxes"]) == 50
+    assert len(validation.load(validation.Operators(cast.dealer2_org))["cashboxes"]) == 50
 
 
 @pytest.mark.django_db
 def test_loading_a_dealer_takes_a_fixed_baseline_of_queries(cast, django_assert_num_queries):
     _bulk_estate(cast.operator_org, 1, 3)
     with django_assert_num_queries(11):
-        validation.validate(cast.dealer_org)
+        validation.validate(validation.Operators(cast.dealer_org))
 
 
 @pytest.mark.django_db
@@ -979,15 +979,15 @@ def test_a_dealer_validates_its_active_operators_only(cast):
     OperatorLink.objects.create(dealer=cast.dealer_org, operator=asking, right=DealerRight.FULL, status=LinkStatus.REQUESTED)
     factories.estate(asking, "P")
 
-    snapshot = validation.load(cast.dealer_org)
+    snapshot = validation.load(validation.Operators(cast.dealer_org))
     assert [o["id"] for o in snapshot["operators"]] == [str(cast.operator_org.pk)]
     assert {c["operator_id"] for c in snapshot["cashboxes"]} == {str(cast.operator_org.pk)}
-    result = validation.validate(cast.dealer_org)
+    result = validation.validate(validation.Operators(cast.dealer_org))
     assert _object_ids(result) <= _all_ids(cast.operator_org)
     assert result["findings"]
     for other in (cast.operator2_org, revoked, asking):
         assert not _object_ids(result) & _all_ids(other)
-    assert _object_ids(validation.validate(cast.dealer2_org)) <= _all_ids(cast.operator2_org)
+    assert _object_ids(validation.validate(validation.Operators(cast.dealer2_org))) <= _all_ids(cast.operator2_org)
 
 
 @pytest.mark.django_db
@@ -1028,7 +1028,11 @@ def test_a_tse_configured_for_two_operators_is_found_without_showing_the_other(c
     assert "DE-TSE-REGISTERED-ELSEWHERE" not in _codes(validation.validate(cast.operator_org))
     # Dealer B's operator enters the same USB TSE (vendor and serial) as operator A.
     SigningDevice.objects.filter(pk=theirs.server_device.pk).update(serial=mine.server_device.serial)
-    found = [f for f in validation.validate(cast.dealer_org)["findings"] if f["code"] == "DE-TSE-REGISTERED-ELSEWHERE"]
+    found = [
+        f
+        for f in validation.validate(validation.Operators(cast.dealer_org))["findings"]
+        if f["code"] == "DE-TSE-REGISTERED-ELSEWHERE"
+    ]
     assert [f["object"]["id"] for f in found] == [str(mine.server_device.pk)]
     assert cast.operator2_org.name not in json.dumps(found)
     assert "DE-TSE-REGISTERED-ELSEWHERE" in _codes(validation.validate(cast.operator2_org))

@@ -15,5 +15,11 @@ router.register("queue-scu-links", views.QueueScuLinkViewSet, basename="queuescu
 
 urlpatterns = [
     path("catalog/", views.CatalogView.as_view(), name="catalog"),
+    path("organizations/<uuid:pk>/validate/", views.OrganizationValidateView.as_view(), name="organization-validate"),
+    path(
+        "organizations/<uuid:pk>/validate-operators/",
+        views.OrganizationValidateOperatorsView.as_view(),
+        name="organization-validate-operators",
+    ),
     *router.urls,
 ]

@@ -11,11 +11,12 @@ components was ever in operation; outlets are not deleted.
 """
 
 from django.db.models import Prefetch, ProtectedError
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +26,7 @@ from cashboxes.api import serializers as s
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.api.base import ETagMixin, TenantViewSet
 from portal.api.serializers import JobSerializer
+from portal.models import Organization
 from portal.tenancy import CHANGE, VIEW
 
 
@@ -102,6 +104,39 @@ class JobActionsMixin:
             raise ValidationError({"non_field_errors": [problem]})
         job = job_kinds.submit(job_kinds.PACKAGE, target, request.user)
         return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+
+class OrganizationValidateView(APIView):
+    """Validate an operator's whole configuration: every outlet and CashBox. Answers 202 with
+    the job, whose result is the report (like a CashBox's `validate/`). Whoever may see that
+    configuration may: the operator's members, and its dealers within their grant. Another
+    organization the user may see (a partner that is no operator, or whose configuration is not
+    theirs to see) is 403; one they may not see, 404."""
+
+    kind = job_kinds.VALIDATE
+
+    def problem(self, user, organization):
+        return job_kinds.operator_problem(user, organization)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    def post(self, request, pk):
+        organization = get_object_or_404(Organization.objects.for_user(request.user, VIEW), pk=pk)
+        problem = self.problem(request.user, organization)
+        if problem:
+            raise PermissionDenied(problem)
+        job = job_kinds.submit(self.kind, organization, request.user)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+
+class OrganizationValidateOperatorsView(OrganizationValidateView):
+    """Validate everything a dealer looks after: the configuration of every operator with an
+    active link to it (and its own, when the dealer is an operator too), in one report. For the
+    dealer's own members (any right)."""
+
+    kind = job_kinds.VALIDATE_OPERATORS
+
+    def problem(self, user, organization):
+        return job_kinds.operators_problem(user, organization)
 
 
 class OutletViewSet(JobActionsMixin, ConfigurationViewSet):

@@ -1,11 +1,13 @@
 """Starting validation and package jobs from the pages; the job page shows their progress."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from cashboxes import jobs as job_kinds
 from cashboxes.models import CashBox, Outlet
+from portal.models import Organization
 from portal.tenancy import CHANGE, VIEW
 from portal.views.base import TenantActionView
 
@@ -50,3 +52,29 @@ class OutletValidateView(CashBoxValidateView):
 
 class OutletPackageView(CashBoxPackageView):
     model = Outlet
+
+
+class OrganizationValidateView(StartJobView):
+    """An operator's whole configuration (its members, its dealers within their grant)."""
+
+    model = Organization
+    object_action = VIEW
+    kind = job_kinds.VALIDATE
+
+    def act(self, request, target):
+        if job_kinds.operator_problem(request.user, target):
+            raise PermissionDenied
+        return super().act(request, target)
+
+
+class OrganizationValidateOperatorsView(StartJobView):
+    """Everything a dealer looks after (the dealer's own members)."""
+
+    model = Organization
+    object_action = VIEW
+    kind = job_kinds.VALIDATE_OPERATORS
+
+    def act(self, request, target):
+        if job_kinds.operators_problem(request.user, target):
+            raise PermissionDenied
+        return super().act(request, target)

@@ -26,6 +26,9 @@ class Job(TenantModel):
     # The organization whose data the job is about (an operator, or a dealer for its estate).
     organization = models.ForeignKey("portal.Organization", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The organization the user acted for when asking: the worker checks the user's rights as
+    # that organization's member (a user may belong to several).
+    acting_for = models.ForeignKey("portal.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(_("kind"), max_length=30)
     target_type = models.CharField(_("target"), max_length=30)
     target_id = models.CharField(max_length=64)

@@ -63,6 +63,10 @@ class OrganizationDetailView(TenantDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = Organization.objects.allowed(self.request.user, self.object, "change")
+        from cashboxes import jobs as job_kinds  # the configuration app validates
+
+        context["can_validate"] = job_kinds.operator_problem(self.request.user, self.object) is None
+        context["can_validate_operators"] = job_kinds.operators_problem(self.request.user, self.object) is None
         return context
 
 

@@ -22,12 +22,14 @@ class JobListView(TenantListView):
 
 def group_findings(findings):
     """Findings grouped by machine (CashBox), then by severity, errors first."""
-    machines = {}
+    machines, names = {}, {}
     for finding in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f["severity"], 3)):
         obj = finding.get("object") or {}
-        machine = obj.get("cashbox_label") or obj.get("machine") or ""
-        machines.setdefault(machine, {}).setdefault(finding["severity"], []).append(finding)
-    return sorted(machines.items(), key=lambda item: (item[0] == "", item[0]))
+        key = obj.get("cashbox") or ""  # two machines may share a name (in two outlets)
+        names[key] = obj.get("machine") or ""
+        machines.setdefault(key, {}).setdefault(finding["severity"], []).append(finding)
+    ordered = sorted(machines, key=lambda key: (key == "", names[key], key))
+    return [(names[key], machines[key]) for key in ordered]
 
 
 class JobDetailView(TenantDetailView):
