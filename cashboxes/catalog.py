@@ -148,6 +148,9 @@ class SigningOption:
     service_url: str = ""  # for SERVICE placement: the address the queue uses
     vendor: str = ""
     note: str = ""
+    # Queues that sign with it need a CashBoxIdentification of exactly this many characters
+    # (half for the store, half for the till), or None.
+    identification_length: int | None = None
 
     @property
     def secret_names(self):
@@ -168,6 +171,7 @@ class SigningOption:
             "platforms": list(self.platforms),
             "vendor": self.vendor,
             "note": str(self.note),
+            "identification_length": self.identification_length,
             "parameters": [p.as_dict() for p in self.parameters],
         }
 
@@ -511,6 +515,33 @@ ITALY = Country(
                 Parameter("RTServerHttpTimeoutInMs", "int", default=5000),
             ),
             vendor="Custom",
+        ),
+        SigningOption(
+            "epson-rt-server",
+            _("Epson RT server"),
+            NETWORK,
+            "fiskaltrust.Middleware.SCU.IT.EpsonRTServer",
+            None,  # clients (tills) per server: not published
+            (
+                Parameter("ServerUrl", "url", required=True),
+                Parameter("Username", default="epson"),
+                Parameter("Password", secret=True, help=_("Leave empty for the server's default password, epson")),
+                Parameter("DisableSSLValidation", "bool", default=False),
+                Parameter("SendReceiptsSync", "bool", default=True),
+                Parameter("IgnoreRTServerErrors", "bool", default=False),
+                Parameter("MaxDocumentSendRetries", "int", default=5),
+                Parameter("ServerBusyRetries", "int", default=5),
+                Parameter("ServerBusyRetryDelayInMs", "int", default=2000),
+                Parameter("PerformServerZReportOnDailyClosing", "bool", default=False),
+                Parameter("RTServerHttpTimeoutInMs", "int", default=15000),
+                Parameter("ServerCommandTimeoutInMs", "int", default=10000),
+                Parameter("ServiceFolder", "path"),
+                Parameter("CacheDirectory", "path"),
+            ),
+            limit_known=False,
+            vendor="Epson",
+            note=_("Each queue's CashBoxIdentification has exactly 8 characters (4 for the store, 4 for the till)."),
+            identification_length=8,
         ),
     ),
 )

@@ -64,6 +64,15 @@ class Builder:
         return port
 
     def identification(self, label):
+        exact = self.context.option.identification_length
+        if exact:  # e.g. the Epson RT server: 4 characters for the store, 4 for the till
+            store_digits = exact // 2
+            store = f"{int(self.outlet['number']):0{store_digits}d}"[-store_digits:]
+            n = 1
+            while (candidate := f"{store}{n:0{exact - store_digits}d}") in self.taken:
+                n += 1
+            self.taken.add(candidate)
+            return candidate
         base = f"{self.outlet['number']}-{label}".upper()
         candidate, n = base, 2
         while candidate in self.taken:

@@ -52,6 +52,7 @@ AVAILABILITY = {
     ("IT", "epson-rt-printer"): ITALIAN,
     ("IT", "custom-rt-printer"): ITALIAN,
     ("IT", "custom-rt-server"): ITALIAN,
+    ("IT", "epson-rt-server"): ITALIAN,
 }
 
 

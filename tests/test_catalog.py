@@ -49,6 +49,50 @@ def test_german_signing_options_use_the_middlewares_package_ids(option_id, packa
     assert catalog.signing_option_for_package(package)[1].id == option_id
 
 
+def test_italy_offers_the_epson_rt_server_with_the_middlewares_parameters():
+    country, option = catalog.signing_option_for_package("fiskaltrust.Middleware.SCU.IT.EpsonRTServer")
+    assert country.code == "IT" and option is catalog.country("IT").signing_option("epson-rt-server")
+    assert (option.kind, option.vendor, option.placement) == (catalog.NETWORK, "Epson", catalog.COMPONENT)
+    assert option.max_clients is None and not option.limit_known  # not published
+    assert [p.name for p in option.parameters] == [
+        "ServerUrl",
+        "Username",
+        "Password",
+        "DisableSSLValidation",
+        "SendReceiptsSync",
+        "IgnoreRTServerErrors",
+        "MaxDocumentSendRetries",
+        "ServerBusyRetries",
+        "ServerBusyRetryDelayInMs",
+        "PerformServerZReportOnDailyClosing",
+        "RTServerHttpTimeoutInMs",
+        "ServerCommandTimeoutInMs",
+        "ServiceFolder",
+        "CacheDirectory",
+    ]
+    server_url = option.parameter("ServerUrl")
+    assert (server_url.type, server_url.required, server_url.secret) == ("url", True, False)
+    assert [p.name for p in option.parameters if p.required] == ["ServerUrl"]
+    assert option.secret_names == {"Password"}
+    assert option.parameter("Username").default == "epson"
+    defaults = {p.name: p.default for p in option.parameters if p.type in ("int", "bool")}
+    assert defaults == {
+        "DisableSSLValidation": False,
+        "SendReceiptsSync": True,
+        "IgnoreRTServerErrors": False,
+        "MaxDocumentSendRetries": 5,
+        "ServerBusyRetries": 5,
+        "ServerBusyRetryDelayInMs": 2000,
+        "PerformServerZReportOnDailyClosing": False,
+        "RTServerHttpTimeoutInMs": 15000,
+        "ServerCommandTimeoutInMs": 10000,
+    }
+    with pytest.raises(ValueError, match="required"):
+        server_url.clean("")
+    with pytest.raises(ValueError, match="URL"):
+        server_url.clean("192.168.0.10")
+
+
 def test_the_catalog_covers_at_least_de_at_fr_it():
     assert {"DE", "AT", "FR", "IT"} <= set(catalog.COUNTRIES)
     assert catalog.country("XX") is None

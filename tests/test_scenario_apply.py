@@ -135,3 +135,20 @@ def test_two_planned_components_on_one_port_are_refused(outlet):
     )
     problems = apply.check(plan)
     assert any(f"port {server_scu['port']} is already used" in problem for problem in problems)
+
+
+@pytest.mark.parametrize(("scenario", "terminals"), [("scu-per-pos", 0), ("terminals-queue-per-terminal", 3)])
+def test_an_epson_rt_server_outlet_gets_eight_character_identifications(cast, scenario, terminals):
+    from cashboxes import validation
+
+    italian = factories.outlet(cast.operator_org, number=12, country="IT")
+    inputs = Inputs("IT", 3, terminals, terminals > 0, "epson-rt-server", 20)
+    plan = make_and_fill(scenario, italian, inputs, {"ServerUrl": "https://rt.example.it"})
+
+    identifications = [queue["identification"] for queue in plan.data["queues"]]
+    assert identifications[0] == "00120001"  # 4 for the store (outlet 12), 4 for the till
+    assert all(len(value) == 8 for value in identifications) and len(set(identifications)) == len(identifications)
+    assert apply.check(plan) == []
+    apply.apply(plan)
+    codes = {finding["code"] for finding in validation.validate(italian)["findings"]}
+    assert "IT-EPSON-RT-SERVER-ID-8" not in codes

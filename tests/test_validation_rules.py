@@ -241,11 +241,15 @@ def france():
 
 
 def italy(identification="IT-1", package=EPSON_RT):
+    """A sound Italian outlet: a till whose queue signs with an Epson RT printer, or with the
+    device of another Italian `package` (the Epson RT server)."""
     s = Snap()
     s.place = s.outlet("IT")
     s.till = s.cashbox(s.place)
-    s.printer = s.device(s.place, "epson-rt-printer", "network")
-    s.main_scu = s.scu(s.till, package, device=s.printer, parameters={"DeviceUrl": "https://printer.local"})
+    option = catalog.country("IT").option_for_package(package)
+    s.printer = s.device(s.place, option.id, option.kind)
+    url = {"ServerUrl": "https://rt.example.it"} if option.parameter("ServerUrl") else {"DeviceUrl": "https://printer.local"}
+    s.main_scu = s.scu(s.till, package, device=s.printer, parameters=url)
     s.main_queue = s.queue(s.till, identification)
     s.link(s.main_queue, s.main_scu)
     return s
@@ -650,7 +654,7 @@ def test_every_message_and_hint_goes_through_gettext(case, monkeypatch):
 
 
 def test_the_sound_configurations_have_no_findings():
-    for make in (germany, austria, france, italy):
+    for make in (germany, austria, france, italy, lambda: italy("ST01TL01", validation.EPSON_RT_SERVER)):
         assert validation.validate_snapshot(make().data)["findings"] == []
 
 
@@ -1082,3 +1086,21 @@ def test_validation_sees_a_platform_changed_after_the_components_were_saved(cast
     services.save(estate.till2)  # the CashBox's own write rules do not look at its components
     assert validation.has_errors(estate.till2) is True
     assert "URL-SCHEME-PLATFORM" in _codes(validation.validate(estate.till2))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("identification,found", [("ST01TL1", True), ("ST01TL01", False), ("ST01TILL01", True)])
+def test_an_epson_rt_server_queue_needs_an_identification_of_8_characters(cast, identification, found):
+    """From saved objects: the write rules accept any Italian CashBoxIdentification (the queue
+    is saved before it is linked to the server), so the length is a validation finding."""
+    outlet = factories.outlet(cast.operator_org, 4, country="IT")
+    till = factories.cashbox(outlet)
+    server = factories.device(outlet, "epson-rt-server")
+    scu = factories.scu(till, validation.EPSON_RT_SERVER, device=server, ServerUrl="https://rt.example.it", Password="x")
+    queue = factories.queue(till, identification)
+    factories.link(queue, scu)
+    assert scu.parameters["Username"] == "epson" and "Password" not in scu.parameters  # a default; a secret
+    result = validation.validate(outlet)
+    errors = [(f["code"], f["object"]["id"]) for f in result["findings"] if f["severity"] == "error"]
+    assert errors == ([("IT-EPSON-RT-SERVER-ID-8", str(queue.pk))] if found else []), result["findings"]
+    assert validation.has_errors(till) is found
