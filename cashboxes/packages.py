@@ -394,16 +394,27 @@ def _scu_name(scu_id, package, scus, description=""):
     return name or package.rsplit(".", 1)[-1]
 
 
+@cache
 def _option(package):
+    """The signing option of an SCU package, or None (kept per process, like the catalog)."""
     return catalog.signing_option_for_package(package)[1]
 
 
+@cache
 def _service_option(url):
+    """The hosted signing service a queue reaches by this URL, or None."""
     for country in catalog.COUNTRIES.values():
         for option in country.signing_options:
             if option.placement == catalog.SERVICE and option.service_url == url:
                 return option
     return None
+
+
+@cache
+def _label(option):
+    """An option's label in English, whatever language is active (packages are English)."""
+    with translation.override("en"):
+        return str(option.label)
 
 
 def describe(machine, portal_url):
@@ -452,7 +463,7 @@ def describe(machine, portal_url):
         name = _scu_name(scu_id, package, scus_known, scu.get("Description") or "")
         scu_users = users.get(scu_id) or []
         kind = known.get("device_kind") or (option.kind if option else "")
-        label = str(option.label) if option else package
+        label = _label(option) if option else package
         device = label + (f", serial {known['device_serial']}" if known.get("device_serial") else "")
         user_text = _join([f"{md(u['queue'])} on {md(u['machine'])} ({code(u['hostname'])})" for u in scu_users])
         scus.append(
@@ -538,12 +549,12 @@ def describe(machine, portal_url):
             if scu_id in local_ids:
                 signs.append(f"SCU {md(_scu_name(scu_id, known.get('package', 'SCU'), scus_known))} on this machine")
             elif option and option.placement == catalog.SERVICE:
-                signs.append(f"{md(option.label)} (hosted)")
+                signs.append(f"{md(_label(option))} (hosted)")
                 for host, port, why in SIGNING_HOSTS.get(urls[0] if urls else "", ()):
                     add_outbound(host, port, why)
                 cloud = True
             elif option and option.placement == catalog.IN_QUEUE:
-                signs.append(f"{md(option.label)}, inside the queue")
+                signs.append(f"{md(_label(option))}, inside the queue")
             else:
                 machine_name = known.get("machine") or "another machine"
                 where = ", ".join(code(url) for url in urls) or "-"
@@ -786,7 +797,8 @@ def _scripts(platform):
         "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
         "launcher_file": LAUNCHER_FILE,
     }
-    return {name: _render(name, context, crlf=name.endswith(".cmd")) for name in SCRIPTS.get(platform, ())}
+    with translation.override("en"):
+        return {name: _render(name, context, crlf=name.endswith(".cmd")) for name in SCRIPTS.get(platform, ())}
 
 
 def package_files(machine, portal_url, fingerprint, info=None):
@@ -800,36 +812,35 @@ def package_files(machine, portal_url, fingerprint, info=None):
         # As published: the bytes the portal serves the launcher (sorted keys, compact).
         configuration_name: machine["configuration_text"].encode(),
     }
-    with translation.override("en"):
-        files.update(_scripts(platform))
-        info = info or describe(machine, portal)
-        outlet = machine["outlet"]
-        files["README.md"] = package_text.readme(
-            {
-                **info,
-                "machine": {
-                    "id": machine["id"],
-                    "description": md(machine["description"]),
-                    "hostname": code(machine["hostname"]),
-                    "platform": PLATFORM_LABELS.get(platform, platform),
-                    "revision": machine["revision"],
-                },
-                "platform": platform,
-                "windows": platform == Platform.WINDOWS,
-                "android": platform == Platform.ANDROID,
-                "macos": platform == Platform.MACOS,
-                "operator": md(machine["operator"]),
-                "outlet": md(
-                    f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
-                ),
-                "portal": portal,
-                "configuration_name": configuration_name,
-                "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
-                "scripts": sorted(SCRIPTS.get(platform, ())),
-                "files": sorted([*files, "README.md"]),
-                "fingerprint": fingerprint,
+    files.update(_scripts(platform))
+    info = info or describe(machine, portal)
+    outlet = machine["outlet"]
+    files["README.md"] = package_text.readme(
+        {
+            **info,
+            "machine": {
+                "id": machine["id"],
+                "description": md(machine["description"]),
+                "hostname": code(machine["hostname"]),
+                "platform": PLATFORM_LABELS.get(platform, platform),
+                "revision": machine["revision"],
             },
-        )
+            "platform": platform,
+            "windows": platform == Platform.WINDOWS,
+            "android": platform == Platform.ANDROID,
+            "macos": platform == Platform.MACOS,
+            "operator": md(machine["operator"]),
+            "outlet": md(
+                f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
+            ),
+            "portal": portal,
+            "configuration_name": configuration_name,
+            "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
+            "scripts": sorted(SCRIPTS.get(platform, ())),
+            "files": sorted([*files, "README.md"]),
+            "fingerprint": fingerprint,
+        },
+    )
     return files
 
 
@@ -917,8 +928,7 @@ def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = 
             _("Package %(n)d of %(total)d: %(name)s") % {"n": index + 1, "total": len(machines), "name": machine["description"]},
         )
         name = package_name(machine)
-        with translation.override("en"):
-            info = describe(machine, portal)
+        info = describe(machine, portal)
         files[name] = signed_zip(
             package_files(machine, portal, fingerprint, info),
             SCRIPTS.get(machine["platform"], ()),
@@ -968,15 +978,14 @@ def rollout_checklist(outlet, operator, rollout, portal, has_drawing):
                 "shared": info["shared"],
             }
         )
-    with translation.override("en"):
-        return package_text.rollout_checklist(
-            {
-                "outlet": md(
-                    f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
-                ),
-                "operator": md(operator),
-                "machines": steps,
-                "portal": portal,
-                "has_drawing": has_drawing,
-            },
-        )
+    return package_text.rollout_checklist(
+        {
+            "outlet": md(
+                f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
+            ),
+            "operator": md(operator),
+            "machines": steps,
+            "portal": portal,
+            "has_drawing": has_drawing,
+        },
+    )
