@@ -60,21 +60,16 @@ class OrganizationValidateView(StartJobView):
     model = Organization
     object_action = VIEW
     kind = job_kinds.VALIDATE
+    problem = staticmethod(job_kinds.operator_problem)
 
     def act(self, request, target):
-        if job_kinds.operator_problem(request.user, target):
+        if self.problem(request.user, target):
             raise PermissionDenied
         return super().act(request, target)
 
 
-class OrganizationValidateOperatorsView(StartJobView):
+class OrganizationValidateOperatorsView(OrganizationValidateView):
     """Everything a dealer looks after (the dealer's own members)."""
 
-    model = Organization
-    object_action = VIEW
     kind = job_kinds.VALIDATE_OPERATORS
-
-    def act(self, request, target):
-        if job_kinds.operators_problem(request.user, target):
-            raise PermissionDenied
-        return super().act(request, target)
+    problem = staticmethod(job_kinds.operators_problem)
