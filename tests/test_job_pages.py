@@ -150,7 +150,8 @@ def test_a_finished_validation_shows_the_report_grouped_by_machine_and_severity_
     html = page(response)
 
     groups = dict(response.context["groups"])
-    assert list(groups) == ["Server", "Till 1", "Till 2", "Till 3", ""]  # by machine, the outlet's own last
+    # by machine: those with errors first, then by name; the outlet's own last
+    assert list(groups) == ["Till 3", "Server", "Till 1", "Till 2", ""]
     assert list(groups["Till 3"]) == ["error", "warning", "info"]  # errors first
     assert [f["code"] for f in groups["Till 3"]["error"]] == ["QUEUE-WITHOUT-SCU"]
     assert "DE-TAX-OFFICE-DATES" in {f["code"] for f in groups["Till 3"]["warning"]}  # no purchase date
@@ -160,7 +161,7 @@ def test_a_finished_validation_shows_the_report_grouped_by_machine_and_severity_
 
     report = html[html.index('<section id="report"') :]
     headings = re.findall(r"<h3>(.*?)</h3>", report)
-    assert headings == ["Server", "Till 1", "Till 2", "Till 3", "Outlet and operator"]
+    assert headings == ["Till 3", "Server", "Till 1", "Till 2", "Outlet and operator"]
     till3 = report[report.index("<h3>Till 3</h3>") :]
     assert till3.index('<ul class="findings error">') < till3.index('<ul class="findings warning">')
     link = f'<a href="{reverse("cashbox-detail", args=[spare.pk])}">{spare_queue.cashbox_identification}</a>'

@@ -21,14 +21,17 @@ class JobListView(TenantListView):
 
 
 def group_findings(findings):
-    """Findings grouped by machine (CashBox), then by severity, errors first."""
+    """Findings grouped by machine (CashBox), then by severity, errors first; the findings
+    about no machine (outlets, the operator) last."""
     machines, names = {}, {}
     for finding in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f["severity"], 3)):
         obj = finding.get("object") or {}
         key = obj.get("cashbox") or ""  # two machines may share a name (in two outlets)
         names[key] = obj.get("machine") or ""
         machines.setdefault(key, {}).setdefault(finding["severity"], []).append(finding)
-    ordered = sorted(machines, key=lambda key: (key == "", names[key], key))
+    # Machines with errors first (a report over an estate is long), then by name.
+    worst = {key: min(SEVERITY_ORDER.get(severity, 3) for severity in machines[key]) for key in machines}
+    ordered = sorted(machines, key=lambda key: (key == "", worst[key], names[key], key))
     return [(names[key], machines[key]) for key in ordered]
 
 

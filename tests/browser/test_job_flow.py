@@ -173,3 +173,29 @@ def test_dealer_validates_a_cashbox_reads_the_report_and_downloads_its_package(
         assert entry == {"sha256": hashlib.sha256(files[name]).hexdigest(), "size": len(files[name])}
     assert signing.verify(files["MANIFEST.json"], files["MANIFEST.sig"])
     assert AuditEvent.objects.filter(object_id=str(package.pk), action="download", actor_email=cast.dealer.email).exists()
+
+
+def test_dealer_validates_all_its_operators_from_the_operators_page(live_server, cast, outlet, page, artifacts, monkeypatch):
+    base = live_server.url
+    spare = factories.cashbox(outlet.outlet, "Spare till", "spare.local")
+    factories.queue(spare, "A-SPARE")  # no SCU: an error in the report
+    factories.estate(cast.operator2_org, "B")  # dealer B's operator: not in dealer A's report
+    worker = Worker(page, monkeypatch)
+    steps.log_in(page, base, cast.dealer.email)
+    page.goto(f"{base}/operators/")
+
+    page.get_by_role("button", name="Validate all operators").click()
+    expect(page).to_have_url(JOB_PAGE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Validation: All operators of Dealer A")
+    job = worker.run(lambda percent: expect_running(page, percent))
+    assert job.status == "succeeded" and job.kind == job_kinds.VALIDATE_OPERATORS
+    expect_done(page)
+
+    report = page.locator("#report")
+    machines = report.get_by_role("heading", level=3)
+    expect(machines.first).to_have_text("Operator of A · 1 Outlet 1 · Spare till")  # errors first
+    error = report.locator(".finding.error").first
+    expect(error).to_contain_text("QUEUE-WITHOUT-SCU")
+    expect(error.get_by_role("link")).to_have_attribute("href", f"/cashboxes/{spare.pk}/")
+    expect(report).not_to_contain_text("Operator of B")
+    page.screenshot(path=str(artifacts / "job-report-all-operators.png"), full_page=True)
