@@ -200,7 +200,11 @@ def _rows(sql, params, columns):
 
 def _uuid_text(value):
     """A UUID column's value as text with dashes (SQLite returns 32 hex digits, PostgreSQL a UUID)."""
-    return None if value is None else str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))
+    if value is None or isinstance(value, uuid.UUID):
+        return value and str(value)
+    if len(value) == 32:  # SQLite's form, cut into the dashed one without parsing it
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(uuid.UUID(value))
 
 
 def _uuid_param(value):
@@ -920,21 +924,24 @@ def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = 
     if not machines:
         raise ValueError(_("Outlet %(outlet)s has no CashBox to package.") % {"outlet": outlet})
     fingerprint = signing.fingerprint()
+    count = {"n": len(machines)}
+    # In phases, each over every machine (describe, write, sign, zip): a phase's code and data
+    # stay in the processor's caches, which makes a bundle about a fifth faster than building
+    # one package after the other (bench/build_packages.py).
+    _report(progress, 10, _("Writing the files of %(n)d packages") % count)
+    infos = [describe(machine, portal) for machine in machines]
+    contents = [package_files(machine, portal, fingerprint, info) for machine, info in zip(machines, infos, strict=True)]
+    _report(progress, 40, _("Signing %(n)d packages") % count)
+    manifests = [
+        manifest(content, cashbox=machine["id"], revision=machine["revision"])
+        for machine, content in zip(machines, contents, strict=True)
+    ]
+    signatures = [signing.sign(body) for body in manifests]
+    _report(progress, 55, _("Zipping %(n)d packages") % count)
     files, rollout = {}, []
-    for index, machine in enumerate(machines):
-        _report(
-            progress,
-            5 + 85 * index // len(machines),
-            _("Package %(n)d of %(total)d: %(name)s") % {"n": index + 1, "total": len(machines), "name": machine["description"]},
-        )
+    for machine, info, content, body, signature in zip(machines, infos, contents, manifests, signatures, strict=True):
         name = package_name(machine)
-        info = describe(machine, portal)
-        files[name] = signed_zip(
-            package_files(machine, portal, fingerprint, info),
-            SCRIPTS.get(machine["platform"], ()),
-            cashbox=machine["id"],
-            revision=machine["revision"],
-        )
+        files[name] = write_zip({**content, MANIFEST: body, SIGNATURE: signature}, SCRIPTS.get(machine["platform"], ()))
         rollout.append((machine, info, name))
     _report(progress, 92, _("Writing the rollout checklist"))
     if drawing:
