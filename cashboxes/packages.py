@@ -414,9 +414,18 @@ def _service_option(url):
     return None
 
 
-@cache
 def _label(option):
     """An option's label in English, whatever language is active (packages are English)."""
+    return _english_label(option.package)
+
+
+@cache
+def _english_label(package):
+    # Keyed by the package (one option each): hashing the option itself would hash all its
+    # parameters and evaluate its lazy texts, every time.
+    option = _option(package) or next(
+        option for country in catalog.COUNTRIES.values() for option in country.signing_options if option.package == package
+    )
     with translation.override("en"):
         return str(option.label)
 
