@@ -18,7 +18,7 @@ The baseline writes the same files (taken from the built zips once, beforehand) 
 directly with the zipfile module, each entry compressed as in the package (the inner packages of
 a bundle stored, the rest deflated), 1,000 times. It prints the time per package of both, their
 ratio (target: at most 1.5x), and where a package's time goes, step by step. Every figure is
-the best of 5 tries.
+the best of 5 tries; the tries of a build and of its baseline are taken in turn.
 
 The package writer compresses the scripts (the same in every package of a platform) once per
 process; everything else is built and compressed anew for every package: nothing is cached
@@ -166,20 +166,31 @@ def zip_directly(entries):
     return buffer.getvalue()
 
 
+def _once(function, items, rounds):
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for item in items:
+            function(item)
+    return time.perf_counter() - started
+
+
 def timed(function, items, rounds=ROUNDS, repeats=REPEATS):
     """Seconds for `rounds` passes of function over items: the best of `repeats` tries (one
-    warm-up pass first), so that a busy neighbour on a shared machine does not decide the ratio."""
-    for item in items:
-        function(item)
-    best = None
+    warm-up pass first), so that a busy neighbour on a shared machine does not decide a figure."""
+    _once(function, items, 1)
+    return min(_once(function, items, rounds) for _ in range(repeats))
+
+
+def compared(build, build_items, baseline, baseline_items, rounds=ROUNDS, repeats=REPEATS):
+    """(build seconds, baseline seconds): tries of the two taken in turn, the best of each, so that
+    both are measured in the same conditions (a slow spell does not favour one side)."""
+    _once(build, build_items, 1)
+    _once(baseline, baseline_items, 1)
+    builds, baselines = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
-        for _ in range(rounds):
-            for item in items:
-                function(item)
-        seconds = time.perf_counter() - started
-        best = seconds if best is None else min(best, seconds)
-    return best
+        builds.append(_once(build, build_items, rounds))
+        baselines.append(_once(baseline, baseline_items, rounds))
+    return min(builds), min(baselines)
 
 
 def verdict(ratio):
@@ -224,7 +235,6 @@ def main():
         bundles = {outlet.pk: packages.outlet_bundle(outlet, PORTAL, drawing="<svg/>") for outlet in outlets}
         bundle_contents = [files_of(bundles[outlet.pk]) for outlet in outlets]
         inner = [files_of(data) for entries in bundle_contents for name, data, _method in entries if name.endswith(".zip")]
-        bundle_time = timed(lambda outlet: packages.outlet_bundle(outlet, PORTAL, drawing="<svg/>"), outlets)
 
         def bundle_baseline(_):
             for entries in inner:
@@ -232,12 +242,13 @@ def main():
             for entries in bundle_contents:
                 zip_directly(entries)
 
-        bundle_base = timed(bundle_baseline, [None])
+        bundle_time, bundle_base = compared(
+            lambda outlet: packages.outlet_bundle(outlet, PORTAL, drawing="<svg/>"), outlets, bundle_baseline, [None]
+        )
         report(f"{count} packages in {OUTLETS * ROUNDS} outlet bundles of 10 (outlet_bundle)", bundle_time, bundle_base, count)
 
         # 1,000 packages one at a time, as the job of one CashBox builds its package.
-        full = timed(lambda box: packages.cashbox_package(box, PORTAL), cashboxes)
-        baseline = timed(zip_directly, contents)
+        full, baseline = compared(lambda box: packages.cashbox_package(box, PORTAL), cashboxes, zip_directly, contents)
         report(f"{count} packages one at a time ({len(cashboxes)} CashBoxes x {ROUNDS}, cashbox_package)", full, baseline, count)
 
         # Where a package's time goes (the same steps, one at a time, each in its own loop).
