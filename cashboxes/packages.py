@@ -423,11 +423,8 @@ def _label(option):
 def _english_label(package):
     # Keyed by the package (one option each): hashing the option itself would hash all its
     # parameters and evaluate its lazy texts, every time.
-    option = _option(package) or next(
-        option for country in catalog.COUNTRIES.values() for option in country.signing_options if option.package == package
-    )
     with translation.override("en"):
-        return str(option.label)
+        return str(_option(package).label)
 
 
 def describe(machine, portal_url):
