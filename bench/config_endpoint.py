@@ -59,6 +59,7 @@ def environment(workdir):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         LOG_LEVEL="WARNING",
+        PORTAL_URL="https://portal.example.com/",
         DJANGO_SETTINGS_MODULE="portal.settings",
     )
     env.pop("REDIS_URL", None)

@@ -17,6 +17,7 @@ def setup_django(workdir, **overrides):
         "SECRETS_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "DATABASE_URL": f"sqlite:///{Path(workdir) / 'bench.sqlite3'}",
         "LOG_LEVEL": "WARNING",
+        "PORTAL_URL": "https://portal.example.com/",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
     os.environ.update({**settings, **overrides})

@@ -45,8 +45,9 @@ def organization(name, **roles):
 
 def generate():
     """The dealer and its estate, in bulk. Returns the dealer."""
+    from cashboxes import keys
     from cashboxes.choices import MachineRole, Platform
-    from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal, new_access_token
+    from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
     from portal import crypto
     from portal.models import OperatorLink, Organization
 
@@ -55,8 +56,8 @@ def generate():
     Organization.objects.bulk_create([dealer, *operators])
     OperatorLink.objects.bulk_create([OperatorLink(dealer=dealer, operator=operator) for operator in operators])
     rows = {"outlets": [], "cashboxes": [], "devices": [], "scus": [], "queues": [], "links": [], "terminals": []}
-    # One token for all: encrypting 10,000 tokens would only slow the set-up down.
-    token = crypto.encrypt(new_access_token())
+    # One key pair for all: making 10,000 would only slow the set-up down.
+    private_key = keys.new_private_key()
     secrets = crypto.encrypt_json(FISKALY_SECRETS)
     for o, operator in enumerate(operators):
         for number in (1, 3, 4, 5, 6):  # outlet number 2 is reserved
@@ -80,7 +81,7 @@ def generate():
                     hostname=hostname,
                     machine_role=role,
                     platform=platform,
-                    access_token_encrypted=token,
+                    private_key_encrypted=private_key,
                 )
                 rows["cashboxes"].append(item)
                 return item

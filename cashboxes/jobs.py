@@ -85,7 +85,7 @@ def revision_of(kind, target):
 
     if kind == PACKAGE:
         boxes = [target] if isinstance(target, CashBox) else target.cashboxes.order_by("pk")
-        state = ",".join(f"{box.pk}:{box.published_id or 0}:{box.access_token_encrypted}" for box in boxes)
+        state = ",".join(f"{box.pk}:{box.published_id or 0}:{box.private_key_encrypted}" for box in boxes)
     else:
         rows = validation.cashboxes_in(target).order_by("pk").values_list("pk", "revision")
         state = ",".join(f"{pk}:{revision}" for pk, revision in rows)

@@ -7,6 +7,9 @@ the only response that contains the secrets.
 """
 
 import hmac
+import json
+import re
+import secrets
 import time
 import uuid
 from functools import lru_cache
@@ -18,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cashboxes import keys
 from cashboxes.models import CashBox, CashBoxPublication
 from portal import crypto
 
@@ -45,7 +49,7 @@ def _lookup_sql(vendor):
         " LEFT JOIN {publications} p ON p.{id} = c.{published} WHERE c.{pk} = %s"
     )
     return sql.format(
-        token=quote(box.get_field("access_token_encrypted").column),
+        token=quote(box.get_field("private_key_encrypted").column),
         published=quote(box.get_field("published").column),
         etag=quote(publication.get_field("etag").column),
         boxes=quote(box.db_table),
@@ -56,7 +60,7 @@ def _lookup_sql(vendor):
 
 
 def _lookup(pk):
-    """(encrypted access token, published publication id, its etag) of a CashBox, or None.
+    """(encrypted private key, published publication id, its etag) of a CashBox, or None.
 
     Plain SQL on the primary key: this is the hottest read of the portal, and compiling the
     equivalent ORM query costs about ten times more than running it (bench/config_endpoint.py).
@@ -66,38 +70,118 @@ def _lookup(pk):
         return cursor.fetchone()
 
 
+class Published:
+    """A publication as served: the JSON text cut where the values Launcher 2.0 decrypts go.
+
+    Publications never change (the etag is the hash of the body), so this is made once per
+    process and publication; a request only encrypts the values and joins the pieces.
+    """
+
+    def __init__(self, text):
+        configuration = json.loads(text)
+        self.values, names = [], set()
+        marker = secrets.token_hex(16)
+        for queue in configuration.get("ftQueues") or ():
+            settings = queue.get("Configuration") or {}
+            for key, value in settings.items():
+                if keys.is_encrypted_key(key) and isinstance(value, str) and value:
+                    settings[key] = f"{marker}:{len(self.values)}"
+                    self.values.append(value)
+                    names.add(key)
+        self.names = sorted(names)
+        if not self.values:
+            self.pieces = [text.encode()]
+            return
+        # The same serialisation as the publication's (services.rebuild), so all but the values
+        # are the published bytes.
+        masked = json.dumps(configuration, sort_keys=True, separators=(",", ":"))
+        parts = re.split(rf'"{marker}:(\d+)"', masked)
+        self.pieces = [part.encode() for part in parts[0::2]]
+        self.order = [int(index) for index in parts[1::2]]
+
+    def body(self, encrypt=None):
+        """The bytes to serve; `encrypt` (text -> base64) is needed when there are values."""
+        if not self.values:
+            return self.pieces[0]
+        out = [self.pieces[0]]
+        for index, piece in zip(self.order, self.pieces[1:], strict=True):
+            out.append(json.dumps(encrypt(self.values[index])).encode())
+            out.append(piece)
+        return b"".join(out)
+
+
 @lru_cache(maxsize=1024)
-def _access_token(encrypted):
-    """The access token of its encrypted form (a rotated token is encrypted anew, so a new key)."""
-    return crypto.decrypt(encrypted)
-
-
-@lru_cache(maxsize=256)
-def _body(publication_id, etag):
-    """The JSON body of a publication. Publications never change (and the etag is the hash of
-    the body), so the decrypted body is kept per process instead of being read and decrypted
-    again on every fetch."""
+def _published(publication_id, etag):
     encrypted = CashBoxPublication.objects.values_list("configuration_encrypted", flat=True).get(pk=publication_id, etag=etag)
-    return crypto.decrypt(encrypted)
+    return Published(crypto.decrypt(encrypted))
 
 
-def serve(request, cashbox_id, token):
+def _error(status, message):
+    return HttpResponse(json.dumps({"detail": message}), status=status, content_type="application/json")
+
+
+def _launcher_key(request):
+    """The launcher's public key from the JSON body Launcher 2.0 sends with its GET
+    (ConfigurationDownloader.cs), None without a body; ValueError for a body that is unusable."""
+    if not request.body.strip():
+        return None
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError('The request body is not JSON; send {"publicKeyX509": "<base64 SubjectPublicKeyInfo>"}.')
+    if not isinstance(body, dict) or "publicKeyX509" not in body:
+        raise ValueError("The request body has no publicKeyX509.")
+    return keys.launcher_public_key(body["publicKeyX509"])
+
+
+# The length of an access token (base64 of a 65-byte point), compared when the CashBox is unknown
+# so that the answer takes as long as for a wrong token.
+_NO_TOKEN = "A" * 88
+
+
+def serve(request, cashbox_id, token, encrypting):
+    """The published configuration for the holder of the CashBox's access token.
+
+    `encrypting`: the caller is Launcher 2.0, which receives the values it decrypts encrypted
+    for its key. Other callers never get such values: they are not sent in plain text."""
     try:
         pk = uuid.UUID(str(cashbox_id))
     except ValueError:
         pk = None
     row = _lookup(pk) if pk else None
-    expected = _access_token(row[0]) if row else "-" * 43
+    expected = keys.key_pair(row[0])[1] if row else _NO_TOKEN
     if not token or not hmac.compare_digest(expected.encode(), token.encode()) or row is None:
         return _unauthorized()
     if row[1] is None:
-        return HttpResponse('{"detail": "This CashBox has not been rebuilt yet."}', status=404, content_type="application/json")
+        return _error(404, "This CashBox has not been rebuilt yet.")
+    try:
+        launcher_key = _launcher_key(request) if encrypting else None
+    except ValueError as error:
+        return _error(400, str(error))
     _remember_fetch(pk, _client_address(request))
     etag = f'"{row[2]}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(_body(row[1], row[2]), content_type="application/json")
+        published = _published(row[1], row[2])
+        encrypt = None
+        if published.values:
+            if not encrypting:
+                return _error(
+                    400,
+                    "This configuration holds values that are served only encrypted, to Launcher 2.0 ("
+                    + ", ".join(published.names)
+                    + "): fetch it with GET /api/configuration/{cashboxId} and your publicKeyX509.",
+                )
+            if launcher_key is None:
+                return _error(
+                    400,
+                    "This configuration holds values Launcher 2.0 receives encrypted ("
+                    + ", ".join(published.names)
+                    + '): send your public key in the request body as {"publicKeyX509": "<base64 SubjectPublicKeyInfo>"}.',
+                )
+            encrypt = keys.value_encrypter(keys.key_pair(row[0])[0], launcher_key, pk)
+        response = HttpResponse(published.body(encrypt), content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -118,12 +202,13 @@ def _remember_fetch(pk, address):
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def configuration_v2(request, cashbox_id):
-    """Launcher 2.0. It sends a JSON body with its public key; values come unencrypted here."""
-    return serve(request, cashbox_id, request.headers.get("accesstoken", ""))
+    """Launcher 2.0. It sends a JSON body with its public key, for which the values it decrypts
+    are encrypted."""
+    return serve(request, cashbox_id, request.headers.get("accesstoken", ""), encrypting=True)
 
 
 @login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "HEAD"])
 def configuration_helipad(request):
-    return serve(request, request.headers.get("cashboxid", ""), request.headers.get("accesstoken", ""))
+    return serve(request, request.headers.get("cashboxid", ""), request.headers.get("accesstoken", ""), encrypting=False)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cashboxes import catalog, rules
+from cashboxes import catalog, keys, rules
 from cashboxes.choices import ComponentState, DeviceKind, LinkMode, MachineRole, Platform
 from portal import crypto
 from portal.models import Organization
@@ -100,7 +100,8 @@ class CashBox(OperatorOwned):
         _("host name or IP"), max_length=253, default="localhost", help_text=_("How other machines of the outlet reach this one")
     )
     platform = models.CharField(_("operating system"), max_length=10, choices=Platform.choices, default=Platform.WINDOWS)
-    access_token_encrypted = models.TextField(editable=False)
+    # The P-256 private key whose public point is the access token (cashboxes.keys), encrypted.
+    private_key_encrypted = models.TextField(editable=False)
     revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
     published = models.ForeignKey(
         "CashBoxPublication", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -109,7 +110,7 @@ class CashBox(OperatorOwned):
     last_fetch_address = models.GenericIPAddressField(_("fetched from"), null=True, blank=True, editable=False)
 
     fixed_fields = ("outlet_id", "operator_id")
-    audit_secret_fields = ("access_token_encrypted",)
+    audit_secret_fields = ("private_key_encrypted",)
     # Written only with update() (signals, rebuild, the launcher): save() of an instance loaded
     # before such an update must not put back the stale values it was loaded with.
     managed_fields = ("revision", "published", "last_fetch_at", "last_fetch_address")
@@ -130,8 +131,8 @@ class CashBox(OperatorOwned):
             raise ValidationError({"hostname": _("Enter a host name or an IP address, without scheme or port.")})
 
     def save(self, *args, **kwargs):
-        if not self.access_token_encrypted:
-            self.access_token_encrypted = crypto.encrypt(new_access_token())
+        if not self.private_key_encrypted:
+            self.private_key_encrypted = keys.new_private_key()
         if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.managed_fields
@@ -140,7 +141,7 @@ class CashBox(OperatorOwned):
 
     @property
     def access_token(self):
-        return crypto.decrypt(self.access_token_encrypted)
+        return keys.access_token(self.private_key_encrypted)
 
     @property
     def published_revision(self):
@@ -149,10 +150,6 @@ class CashBox(OperatorOwned):
     @property
     def needs_rebuild(self):
         return self.published_id is None or self.published.revision < self.revision
-
-
-def new_access_token():
-    return secrets.token_urlsafe(32)
 
 
 class CashBoxPublication(models.Model):

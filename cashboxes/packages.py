@@ -43,7 +43,7 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cashboxes import catalog, package_text, zips
+from cashboxes import catalog, keys, package_text, zips
 from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
 from portal import signing
 
@@ -99,7 +99,7 @@ CASHBOX_COLUMNS = (
     ("machine_role", "c", "CashBox", "machine_role"),
     ("platform", "c", "CashBox", "platform"),
     ("hostname", "c", "CashBox", "hostname"),
-    ("access_token_encrypted", "c", "CashBox", "access_token_encrypted"),
+    ("private_key_encrypted", "c", "CashBox", "private_key_encrypted"),
     ("published_id", "c", "CashBox", "published"),
     ("revision", "p", "CashBoxPublication", "revision"),
     ("configuration_encrypted", "p", "CashBoxPublication", "configuration_encrypted"),
@@ -239,7 +239,7 @@ def load(*, cashbox=None, outlet=None):
                 "role": row["machine_role"],
                 "platform": row["platform"],
                 "hostname": row["hostname"],
-                "access_token": crypto.decrypt(row["access_token_encrypted"]),
+                "access_token": keys.access_token(row["private_key_encrypted"]),
                 "revision": row["revision"],
                 "configuration_text": body,
                 "configuration": json.loads(body),

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cashboxes import catalog, configuration
+from cashboxes import catalog, configuration, keys
 from cashboxes.choices import ComponentState
-from cashboxes.models import CashBox, CashBoxPublication, Helper, Queue, QueueScuLink, Scu, Terminal, new_access_token
+from cashboxes.models import CashBox, CashBoxPublication, Helper, Queue, QueueScuLink, Scu, Terminal
 from portal import audit, crypto
 from portal.choices import AuditAction
 
@@ -76,11 +76,10 @@ def reveal_access_token(cashbox):
 
 
 def rotate_access_token(cashbox):
-    """A new access token; launchers with the old one get 401 from now on."""
-    token = new_access_token()
-    cashbox.access_token_encrypted = crypto.encrypt(token)
-    cashbox.save(update_fields=["access_token_encrypted", "updated_at"])
-    return token
+    """A new key pair, so a new access token; launchers with the old one get 401 from now on."""
+    cashbox.private_key_encrypted = keys.new_private_key()
+    cashbox.save(update_fields=["private_key_encrypted", "updated_at"])
+    return cashbox.access_token
 
 
 def preview(cashbox):

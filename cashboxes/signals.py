@@ -48,7 +48,7 @@ def device_changed(sender, instance, created, raw=False, **kwargs):
 
 
 # Saving only these leaves the configuration as it is (rotating the access token).
-NOT_IN_CONFIGURATION = frozenset({"access_token_encrypted", "updated_at"})
+NOT_IN_CONFIGURATION = frozenset({"private_key_encrypted", "updated_at"})
 
 
 @receiver(post_save, sender=CashBox)

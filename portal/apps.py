@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import audit, models
+        from portal import audit, checks, models  # noqa: F401 - checks registers the deploy checks
 
         audit.register(
             models.Organization,

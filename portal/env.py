@@ -65,6 +65,8 @@ def env_str(name, default=None):
 
 def env_url(name, default):
     value = _raw(name, default)
+    if value is None:
+        return None
     parts = urlsplit(value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         _fail(name, value, "an http(s) URL such as https://portal.example.com/")

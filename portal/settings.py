@@ -120,8 +120,14 @@ STORAGES = {
 
 MAILERS = env.env_email("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
-# This portal's public address: launchers in deployment packages fetch their configuration here.
-PORTAL_URL = env.env_url("PORTAL_URL", "http://127.0.0.1:8000/")
+# This portal's public address: launchers in deployment packages fetch their configuration here,
+# so production must name it (a package pointing at 127.0.0.1 would start no real machine).
+PORTAL_URL = env.env_url("PORTAL_URL", "http://127.0.0.1:8000/" if DEBUG else None)
+if PORTAL_URL is None:
+    raise ImproperlyConfigured(
+        "Environment variable PORTAL_URL is required when DEBUG is off: the public address of this portal, "
+        "where launchers fetch their configuration (such as https://portal.example.com/)."
+    )
 
 # How long an invitation link stays valid.
 INVITATION_VALID_DAYS = env.env_int("INVITATION_VALID_DAYS", 14, minimum=1)

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cashboxes import catalog, rules
-from cashboxes.models import CashBox, Queue, QueueScuLink, Scu, SigningDevice, Terminal, new_access_token
+from cashboxes import catalog, keys, rules
+from cashboxes.models import CashBox, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal import audit, crypto
 from scenarios import advisor, planner
 from scenarios.models import Plan
@@ -232,7 +232,7 @@ def apply(plan, user=None):
     built, option = _build(plan)
     _check(built, option, plan)
     for cashbox in built["cashboxes"].values():
-        cashbox.access_token_encrypted = crypto.encrypt(new_access_token())
+        cashbox.private_key_encrypted = keys.new_private_key()
     CashBox.objects.bulk_create(built["cashboxes"].values())
     SigningDevice.objects.bulk_create(built["devices"].values())
     Scu.objects.bulk_create(built["scus"].values())

@@ -2,10 +2,15 @@
 GET /api/configuration/<cashboxId> and header `accesstoken`; Launcher 1.x and Android with
 GET /api/Configuration and headers `cashboxid` + `accesstoken`."""
 
+import base64
+import hashlib
 import json
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives import padding, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.test import Client
 from django.urls import reverse
 
@@ -33,10 +38,35 @@ def box(cast):
     return CashBox.objects.get(pk=till.pk), scu, queue, publication
 
 
-def v2(client, cashbox_id, token=None, **headers):
+def v2(client, cashbox_id, token=None, launcher=None, **headers):
+    """GET as Launcher 2.0 asks: the token in a header, its public key in a JSON body."""
     if token is not None:
         headers["accesstoken"] = token
-    return client.get(reverse("launcher-configuration", args=[str(cashbox_id)]), headers=headers)
+    body = launcher.body() if launcher else ""
+    url = reverse("launcher-configuration", args=[str(cashbox_id)])
+    return client.generic("GET", url, body, content_type="application/json", headers=headers)
+
+
+class LauncherKey:
+    """Launcher 2.0's side of the encryption: its own P-256 key pair, the body it sends and the
+    decryption of values (middleware-launcher Download/ConfigurationDownloader.cs,
+    Helpers/Encryption.cs)."""
+
+    def __init__(self):
+        self.key = ec.generate_private_key(ec.SECP256R1())
+
+    def body(self):
+        der = self.key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        return f'{{ "publicKeyX509": "{base64.b64encode(der).decode()}" }}'
+
+    def decrypt(self, cashbox_id, access_token, value):
+        point = base64.b64decode(access_token)
+        server = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+        key = hashlib.sha256(self.key.exchange(ec.ECDH(), server)).digest()
+        decryptor = Cipher(algorithms.AES(key), modes.CBC(uuid.UUID(str(cashbox_id)).bytes_le)).decryptor()
+        padded = decryptor.update(base64.b64decode(value)) + decryptor.finalize()
+        unpadder = padding.PKCS7(128).unpadder()
+        return (unpadder.update(padded) + unpadder.finalize()).decode()
 
 
 def helipad(client, cashbox_id=None, token=None, **headers):
@@ -70,7 +100,7 @@ def test_launcher_2_may_post_its_public_key_without_a_csrf_token(box):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         reverse("launcher-configuration", args=[str(cashbox.id)]),
-        data=json.dumps({"publicKeyX509": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"}),
+        data=LauncherKey().body(),
         content_type="application/json",
         headers={"accesstoken": cashbox.access_token},
     )
@@ -207,3 +237,113 @@ def test_the_endpoints_need_no_signed_in_user_and_ignore_one(client, box, cast):
     client.force_login(cast.operator)
     assert v2(client, cashbox.id, "wrong").status_code == 401
     assert v2(client, cashbox.id, cashbox.access_token).status_code == 200
+
+
+# ------------------------------------------------------------------ tokens and encryption
+
+CONNECTION = "Server=db.local;Port=3306;Database=ft;Uid=ft;Pwd=s3cret;"
+
+
+@pytest.fixture
+def mysql_box(cast):
+    outlet = factories.outlet(cast.operator_org, 3)
+    till, scu, _queue = make_till(outlet, "Till 3", "till3.local", "T-3", 1401)
+    queue = factories.queue(
+        till, "T-4", url="grpc://localhost:1201", package="fiskaltrust.Middleware.Queue.MySQL", connectionstring=CONNECTION
+    )
+    factories.link(queue, scu)
+    publication = services.rebuild(CashBox.objects.get(pk=till.pk))
+    return CashBox.objects.get(pk=till.pk), queue, publication
+
+
+def test_every_access_token_is_a_p256_public_point(box, mysql_box):
+    for cashbox in (box[0], mysql_box[0]):
+        raw = base64.b64decode(cashbox.access_token, validate=True)
+        assert len(raw) == 65 and raw[0] == 0x04
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)  # raises when not on the curve
+        assert base64.b64encode(raw).decode() == cashbox.access_token  # standard alphabet, padded
+
+
+def test_launcher_2_decrypts_the_connection_string_the_dealer_entered(client, mysql_box):
+    cashbox, queue, publication = mysql_box
+    launcher = LauncherKey()
+    response = v2(client, cashbox.id, cashbox.access_token, launcher)
+    assert response.status_code == 200
+    served = response.json()
+    value = next(q for q in served["ftQueues"] if q["Id"] == str(queue.id))["Configuration"]["connectionstring"]
+    assert value != CONNECTION
+    assert launcher.decrypt(cashbox.id, cashbox.access_token, value) == CONNECTION
+    assert CONNECTION not in response.content.decode()
+    # Everything else is the publication as it is.
+    expected = publication.configuration
+    next(q for q in expected["ftQueues"] if q["Id"] == str(queue.id))["Configuration"]["connectionstring"] = value
+    assert served == expected
+
+
+def test_each_launcher_gets_the_values_for_its_own_key_under_the_same_etag(client, mysql_box):
+    cashbox, queue, publication = mysql_box
+    first, second = LauncherKey(), LauncherKey()
+    responses = [v2(client, cashbox.id, cashbox.access_token, launcher) for launcher in (first, second)]
+    values = [
+        next(q for q in r.json()["ftQueues"] if q["Id"] == str(queue.id))["Configuration"]["connectionstring"] for r in responses
+    ]
+    assert values[0] != values[1]
+    assert first.decrypt(cashbox.id, cashbox.access_token, values[0]) == CONNECTION
+    assert second.decrypt(cashbox.id, cashbox.access_token, values[1]) == CONNECTION
+    assert responses[0]["ETag"] == responses[1]["ETag"] == f'"{publication.etag}"'
+    again = v2(client, cashbox.id, cashbox.access_token, second, **{"If-None-Match": responses[0]["ETag"]})
+    assert again.status_code == 304
+
+
+def test_without_a_public_key_encrypted_values_are_refused_never_sent_in_plain_text(client, mysql_box):
+    cashbox = mysql_box[0]
+    for response in (v2(client, cashbox.id, cashbox.access_token), helipad(client, cashbox.id, cashbox.access_token)):
+        assert response.status_code == 400
+        assert "connectionstring" in response.json()["detail"]
+        assert CONNECTION not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        '{"publicKey": "x"}',
+        '{"publicKeyX509": 42}',
+        '{"publicKeyX509": "%%%"}',
+        '{"publicKeyX509": "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE"}',
+        "P-384",
+    ],
+)
+def test_an_unusable_public_key_is_a_400_with_a_reason(client, mysql_box, body):
+    cashbox = mysql_box[0]
+    if body == "P-384":
+        der = (
+            ec.generate_private_key(ec.SECP384R1())
+            .public_key()
+            .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
+        body = json.dumps({"publicKeyX509": base64.b64encode(der).decode()})
+    url = reverse("launcher-configuration", args=[str(cashbox.id)])
+    response = client.generic("GET", url, body, content_type="application/json", headers={"accesstoken": cashbox.access_token})
+    assert response.status_code == 400
+    assert "publicKeyX509" in response.json()["detail"] or "JSON" in response.json()["detail"]
+
+
+def test_a_configuration_without_encrypted_values_needs_no_public_key(client, box):
+    cashbox, _scu, _queue, publication = box
+    response = v2(client, cashbox.id, cashbox.access_token)
+    assert response.status_code == 200
+    assert response.json() == publication.configuration
+
+
+def test_a_rotated_token_is_a_new_key_pair(client, mysql_box):
+    cashbox = mysql_box[0]
+    old = cashbox.access_token
+    new = services.rotate_access_token(cashbox)
+    assert new != old and len(base64.b64decode(new)) == 65
+    launcher = LauncherKey()
+    assert v2(client, cashbox.id, old, launcher).status_code == 401
+    response = v2(client, cashbox.id, new, launcher)
+    value = next(q for q in response.json()["ftQueues"] if q["Package"].endswith("MySQL"))["Configuration"]["connectionstring"]
+    assert launcher.decrypt(cashbox.id, new, value) == CONNECTION

@@ -42,6 +42,8 @@ PROJECT_VARIABLES = {
     "BEHIND_TLS_PROXY",
     "LOG_LEVEL",
     "CELERY_QUEUE",
+    "PORTAL_URL",
+    "PACKAGE_SIGNING_KEY",
 }
 
 
@@ -263,6 +265,7 @@ def production(**changes):
         "SECRETS_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "portal.example.com",
         "EMAIL_URL": "smtp+tls://portal:secret@mail.example.com",
+        "PORTAL_URL": "https://portal.example.com/",
     }
     variables.update(changes)
     return {name: value for name, value in variables.items() if value is not None}
@@ -321,6 +324,20 @@ def test_production_with_a_weak_secret_key_fails_the_deploy_checks():
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_production_without_a_portal_url_does_not_start_naming_it():
+    result = manage("check", **production(PORTAL_URL=None))
+
+    assert result.returncode != 0
+    assert "PORTAL_URL is required" in result.stderr
+
+
+def test_production_with_a_plain_http_portal_url_fails_the_deploy_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production(PORTAL_URL="http://portal.example.com/"))
+
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
 
 
 def test_production_without_a_mail_server_fails_the_deploy_checks():

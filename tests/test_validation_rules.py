@@ -17,10 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from cashboxes import catalog, configuration, services, validation
+from cashboxes import catalog, configuration, keys, services, validation
 from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
-from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal, new_access_token
-from portal import crypto
+from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.choices import DealerRight, LinkStatus
 from portal.models import OperatorLink
 from tests import factories
@@ -840,7 +839,7 @@ def _bulk_estate(operator, number, count):
             outlet=outlet,
             description=f"Till {n}",
             hostname=f"till{n}.local",
-            access_token_encrypted=crypto.encrypt(new_access_token()),
+            private_key_encrypted=keys.new_private_key(),
         )
         device = SigningDevice(operator=operator, outlet=outlet, vendor="fiskaly", kind="cloud", cloud_account=str(uuid.uuid4()))
         scu = Scu(
