@@ -132,6 +132,9 @@ COMPONENT, SERVICE, IN_QUEUE = "component", "service", "in-queue"
 
 WINDOWS, LINUX, MACOS, ANDROID = "windows", "linux", "macos", "android"
 ALL_PLATFORMS = (WINDOWS, LINUX, MACOS, ANDROID)
+PC_PLATFORMS = (WINDOWS, LINUX, MACOS)
+# The launchers (see "launchers" below).
+LAUNCHER_2, ANDROID_LAUNCHER, LAUNCHER_1 = "launcher-2.0", "android", "launcher-1.x"
 
 
 @dataclass(frozen=True)
@@ -196,9 +199,10 @@ class QueuePackage:
 class HelperPackage:
     package: str
     label: str
+    launchers: tuple = ()  # the launchers that load it
 
     def as_dict(self):
-        return {"package": self.package, "label": str(self.label)}
+        return {"package": self.package, "label": str(self.label), "launchers": list(self.launchers)}
 
 
 @dataclass(frozen=True)
@@ -244,15 +248,18 @@ class Country:
 _CONNECTION = Parameter("connectionstring", required=True, secret=True, help=_("Database connection string"))
 QUEUE_PACKAGES = (
     QueuePackage("fiskaltrust.Middleware.Queue.SQLite", _("SQLite (local file)")),
-    QueuePackage("fiskaltrust.Middleware.Queue.MySQL", _("MySQL"), (_CONNECTION,)),
+    QueuePackage("fiskaltrust.Middleware.Queue.MySQL", _("MySQL"), (_CONNECTION,), PC_PLATFORMS),
     QueuePackage(
         "fiskaltrust.Middleware.Queue.EF", _("Microsoft SQL Server (Entity Framework)"), (_CONNECTION,), (WINDOWS, LINUX, MACOS)
     ),
 )
+# Launcher 2.0 loads only 2.0 helpers (an IMiddlewareBootstrapper: AssemblyLoading/PluginLoader.cs);
+# the 1.x helpers fiskaltrust.service.helper.* run on Launcher 1.x only, and the Android launcher
+# runs none of the configured helpers.
 HELPERS = (
-    HelperPackage("fiskaltrust.Middleware.Helper.LocalPosSystemApi", _("Local PosSystem API")),
-    HelperPackage("fiskaltrust.service.helper.posapi", _("PosSystem API helper (1.x)")),
-    HelperPackage("fiskaltrust.service.helper.rest", _("REST helper (1.x)")),
+    HelperPackage("fiskaltrust.Middleware.Helper.LocalPosSystemApi", _("Local PosSystem API"), (LAUNCHER_2, LAUNCHER_1)),
+    HelperPackage("fiskaltrust.service.helper.posapi", _("PosSystem API helper (1.x)"), (LAUNCHER_1,)),
+    HelperPackage("fiskaltrust.service.helper.rest", _("REST helper (1.x)"), (LAUNCHER_1,)),
 )
 _PC = (WINDOWS, LINUX)
 
@@ -498,6 +505,7 @@ ITALY = Country(
                 Parameter("Password", required=True, secret=True),
                 Parameter("ClientTimeoutMs", "int", default=15000),
             ),
+            platforms=PC_PLATFORMS,
             vendor="Custom",
         ),
         SigningOption(
@@ -538,6 +546,7 @@ ITALY = Country(
                 Parameter("ServiceFolder", "path"),
                 Parameter("CacheDirectory", "path"),
             ),
+            platforms=PC_PLATFORMS,
             limit_known=False,
             vendor="Epson",
             note=_("Each queue's CashBoxIdentification has exactly 8 characters (4 for the store, 4 for the till)."),
@@ -574,20 +583,69 @@ def all_helper_packages():
     return sorted({h.package for c in COUNTRIES.values() for h in c.helpers})
 
 
+def helper_package(package):
+    return next((h for h in HELPERS if h.package == package), None)
+
+
 def as_dict():
     return {"countries": [c.as_dict() for c in COUNTRIES.values()]}
 
 
+# ------------------------------------------------------------------ launchers
+
+# What runs a CashBox's packages on its machine decides what the configuration may contain.
+# - Launcher 2.0 (fiskaltrust/middleware-launcher): only the German and Italian markets use it
+#   (its README, FAQ). It fetches the configuration from this portal (configurationUrl).
+# - The Android launcher (fiskaltrust/middleware-launcher-android): Germany and Italy; it always
+#   fetches the configuration from fiskaltrust's helipad at a fixed address
+#   (Constants/Urls.cs, HelipadConfigurationProvider.cs), never from this portal. It starts the
+#   SQLite queue and the SCUs DE.Swissbit, DE.FiskalyCertified, IT.EpsonRTPrinter and
+#   IT.CustomRTServer (Services/MiddlewareLauncher.cs), so only these list ANDROID among their
+#   platforms, and no configured helper (it adds its own helipad helper).
+# - Launcher 1.x (fiskaltrust.exe, .NET on Windows, Mono elsewhere) everywhere else (AT, FR): it
+#   fetches from fiskaltrust's helipad too, or reads configuration.json with useoffline=true.
+LAUNCHER_LABELS = {
+    LAUNCHER_2: _("Launcher 2.0"),
+    ANDROID_LAUNCHER: _("Android launcher"),
+    LAUNCHER_1: _("Launcher 1.x"),
+}
+LAUNCHER_2_COUNTRIES = ("DE", "IT")
+ANDROID_COUNTRIES = ("DE", "IT")
+def launcher_for(country, platform):
+    """Which launcher runs a CashBox of this country on this operating system."""
+    if platform == ANDROID:
+        return ANDROID_LAUNCHER
+    return LAUNCHER_2 if country in LAUNCHER_2_COUNTRIES else LAUNCHER_1
+
+
+def launcher_note(launcher):
+    """What the dealer must know about where that launcher takes its configuration from."""
+    if launcher == ANDROID_LAUNCHER:
+        return _(
+            "An Android CashBox fetches its configuration from fiskaltrust's helipad, not from this portal: "
+            "the Android launcher has no setting for another address."
+        )
+    if launcher == LAUNCHER_1:
+        return _(
+            "Launcher 2.0 serves only Germany and Italy; here the middleware runs on Launcher 1.x, which fetches "
+            "its configuration from fiskaltrust's helipad or reads it offline (the package's configuration.json)."
+        )
+    return ""
+
+
 # ------------------------------------------------------------------ URLs and platforms
 
-# Launcher 2.0 hosts grpc:// and rest:// everywhere; http(s):// and net.tcp:// are SOAP/WCF,
-# Windows only; net.pipe:// is a local link on Windows, not hosted.
+# Launcher 2.0 hosts grpc:// and rest:// everywhere and SOAP/WCF (http(s)://, net.tcp://) on
+# Windows; it does not host net.pipe:// (ProcessHost/ProcessHostPlebeian.cs GetHostingType: "No
+# host could be started"), and a queue reaches its SCU by gRPC, REST or SOAP only
+# (Clients/DESSCDClientFactory.cs). Launcher 1.x on Windows also hosts net.pipe:// links.
 SCHEMES = {
-    WINDOWS: ("grpc", "rest", "http", "https", "net.tcp", "net.pipe"),
+    WINDOWS: ("grpc", "rest", "http", "https", "net.tcp"),
     LINUX: ("grpc", "rest"),
     MACOS: ("grpc", "rest"),
     ANDROID: ("grpc", "rest"),
 }
+LAUNCHER_1_WINDOWS_SCHEMES = (*SCHEMES[WINDOWS], "net.pipe")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 SERVICE_FOLDERS = {
     WINDOWS: "C:/ProgramData/fiskaltrust",
@@ -597,5 +655,7 @@ SERVICE_FOLDERS = {
 }
 
 
-def schemes_for(platform):
+def schemes_for(platform, launcher=LAUNCHER_2):
+    if platform == WINDOWS and launcher == LAUNCHER_1:
+        return LAUNCHER_1_WINDOWS_SCHEMES
     return SCHEMES.get(platform, SCHEMES[LINUX])

@@ -288,7 +288,7 @@ class QueueForm(ParameterFieldsMixin, RuleForm):
         super().__init__(*args, **kwargs)
         self.cashbox = cashbox
         self.info = info = catalog.country(cashbox.outlet.country)
-        packages = info.queue_packages if info else ()
+        packages = [q for q in (info.queue_packages if info else ()) if cashbox.platform in q.platforms]
         self.fields["package"].choices = [(q.package, f"{q.label} ({short_package(q.package)})") for q in packages]
         identification = self.fields["cashbox_identification"]
         if self.instance._state.adding:
@@ -342,11 +342,15 @@ class ScuPackageForm(forms.Form):
 
     package = forms.ChoiceField(label=_("signing option"))
 
-    def __init__(self, *args, country, **kwargs):
+    def __init__(self, *args, country, platform, **kwargs):
         super().__init__(*args, **kwargs)
-        options = country.signing_options if country else ()
+        options = [
+            o for o in (country.signing_options if country else ()) if platform in o.platforms or o.placement != catalog.COMPONENT
+        ]
         self.fields["package"].choices = [(o.package, f"{o.label} ({short_package(o.package)})") for o in options]
-        self.fields["package"].help_text = _("The signing options of the outlet's country; the parameters follow from it.")
+        self.fields["package"].help_text = _(
+            "The signing options of the outlet's country that run on this machine; the parameters follow from it."
+        )
 
 
 class ScuForm(ParameterFieldsMixin, RuleForm):
@@ -388,7 +392,7 @@ class HelperForm(RuleForm):
     def __init__(self, *args, cashbox, **kwargs):
         super().__init__(*args, **kwargs)
         info = catalog.country(cashbox.outlet.country)
-        helpers = info.helpers if info else catalog.HELPERS
+        helpers = [h for h in (info.helpers if info else catalog.HELPERS) if cashbox.launcher in h.launchers]
         self.fields["package"].choices = [(h.package, f"{h.label} ({h.package})") for h in helpers]
         if not self.instance._state.adding:
             self.fields["package"].disabled = True

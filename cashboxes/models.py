@@ -127,6 +127,10 @@ class CashBox(OperatorOwned):
         rules.check_fixed_fields(self)
         if self.outlet_id and self.operator_id and self.outlet.operator_id != self.operator_id:
             raise ValidationError({"outlet": _("This belongs to another PosOperator.")})
+        if self.outlet_id and self.platform == Platform.ANDROID and self.outlet.country not in catalog.ANDROID_COUNTRIES:
+            raise ValidationError(
+                {"platform": _("The Android launcher serves Germany and Italy only; choose Windows, Linux or macOS.")}
+            )
         if not rules.HOSTNAME.fullmatch(self.hostname or ""):
             raise ValidationError({"hostname": _("Enter a host name or an IP address, without scheme or port.")})
 
@@ -142,6 +146,15 @@ class CashBox(OperatorOwned):
     @property
     def access_token(self):
         return keys.access_token(self.private_key_encrypted)
+
+    @property
+    def launcher(self):
+        """What runs this machine's packages (catalog.launcher_for): Launcher 2.0, 1.x or Android."""
+        return catalog.launcher_for(self.outlet.country, self.platform)
+
+    @property
+    def launcher_note(self):
+        return catalog.launcher_note(self.launcher)
 
     @property
     def published_revision(self):
@@ -237,7 +250,7 @@ class Component(OperatorOwned):
             return
         rules.check_same_operator(self, cashbox=self.cashbox)
         self.outlet_id = self.cashbox.outlet_id  # a component runs in its CashBox's outlet
-        rules.check_urls(self, self.cashbox.platform)
+        rules.check_urls(self, self.cashbox)
         rules.check_ports(self, self.siblings())
         if not self._state.adding:
             old = type(self)._base_manager.filter(pk=self.pk).values_list("state", flat=True).first()
@@ -377,6 +390,8 @@ class Helper(Component):
             raise ValidationError(
                 {"package": _("Choose one of: %(packages)s.") % {"packages": ", ".join(catalog.all_helper_packages())}}
             )
+        if self.cashbox_id:
+            rules.check_helper_launcher(self, self.cashbox)
 
 
 class SigningDevice(OperatorOwned):

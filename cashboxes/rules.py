@@ -111,17 +111,25 @@ def parse_url(url):
     return parts.scheme, parts.hostname, port
 
 
-def check_urls(component, platform):
-    """URLs parse, use a scheme the machine's platform supports, and are not doubled."""
+def check_urls(component, cashbox):
+    """URLs parse, use a scheme the machine's launcher hosts on its platform, and are not doubled."""
     urls = component.urls or []
     if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
         raise ValidationError({"urls": _("Give the URLs as a list of text.")})
-    allowed = catalog.schemes_for(platform)
+    platform, launcher = cashbox.platform, cashbox.launcher
+    allowed = catalog.schemes_for(platform, launcher)
     for url in urls:
         try:
             scheme, _host, _port = parse_url(url)
         except ValueError as error:
             raise ValidationError({"urls": str(error)})
+        if scheme == "net.pipe" and launcher != catalog.LAUNCHER_1:
+            raise ValidationError(
+                {
+                    "urls": _("%(launcher)s does not host net.pipe:// (only Launcher 1.x did); use one of %(allowed)s.")
+                    % {"launcher": catalog.LAUNCHER_LABELS[launcher], "allowed": ", ".join(f"{s}://" for s in allowed)}
+                }
+            )
         if scheme not in allowed:
             raise ValidationError(
                 {
@@ -131,6 +139,22 @@ def check_urls(component, platform):
             )
     if len(set(urls)) != len(urls):
         raise ValidationError({"urls": _("A URL is listed twice.")})
+
+
+def check_helper_launcher(helper, cashbox):
+    """The helper is one the machine's launcher loads."""
+    package = catalog.helper_package(helper.package)
+    launcher = cashbox.launcher
+    if package is not None and launcher not in package.launchers:
+        if launcher == catalog.ANDROID_LAUNCHER:
+            message = _("The Android launcher runs no configured helpers (it brings its own).")
+        else:
+            message = _("%(package)s does not load on %(launcher)s; it needs %(needed)s.") % {
+                "package": helper.package,
+                "launcher": catalog.LAUNCHER_LABELS[launcher],
+                "needed": ", ".join(str(catalog.LAUNCHER_LABELS[name]) for name in package.launchers),
+            }
+        raise ValidationError({"package": message})
 
 
 def listening_ports(urls):

@@ -161,14 +161,14 @@ def _check(built, option, plan):
             problems.append(_("%(machine)s: enter a host name or an IP address.") % {"machine": cashbox.description})
     for scu in built["scus"].values():
         components.setdefault(id(scu.cashbox), []).append(scu)
-        collect(rules.check_urls, scu, scu.cashbox.platform)
+        collect(rules.check_urls, scu, scu.cashbox)
         collect(rules.check_platform, scu, option.platforms)
         collect(lambda s: rules.check_parameters(option.parameters, s.parameters, s.secrets), scu)
     queue_package = {q.package: q for q in country.queue_packages}
     for queue in built["queues"].values():
         components.setdefault(id(queue.cashbox), []).append(queue)
         collect(rules.check_identification, queue)
-        collect(rules.check_urls, queue, queue.cashbox.platform)
+        collect(rules.check_urls, queue, queue.cashbox)
         collect(rules.check_platform, queue, queue_package[queue.package].platforms)
     for siblings in components.values():
         # No two components of one machine on a port (one pass; rules.check_ports compares pairs).

@@ -225,6 +225,63 @@ def test_an_http_url_on_a_linux_cashbox_is_refused_on_the_urls(operator_api, con
     assert "http:// is not supported on Linux" in response.json()["urls"][0]
 
 
+def test_a_net_pipe_url_on_a_launcher_2_machine_is_refused_on_the_urls(operator_api, configs):
+    response = operator_api.post(
+        url("queue-list"), queue_body(configs.a.cashbox) | {"urls": ["net.pipe://localhost/q1"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "Launcher 2.0 does not host net.pipe://" in response.json()["urls"][0]
+    assert not Queue.objects.filter(cashbox_identification="A-NEW-1").exists()
+
+
+def test_a_net_pipe_url_is_fine_on_a_windows_launcher_1_machine_in_austria(operator_api, cast):
+    vienna = factories.outlet(cast.operator_org, number=6, country="AT", city="Wien", postal_code="1010")
+    till = factories.cashbox(vienna, "Kassa", "kassa.local")
+
+    response = operator_api.post(url("queue-list"), queue_body(till) | {"urls": ["net.pipe://localhost/q1"]}, format="json")
+
+    assert response.status_code == 201, response.json()
+
+
+def test_a_1x_helper_on_a_launcher_2_machine_is_refused_on_the_package(operator_api, configs):
+    body = {
+        "cashbox": str(configs.a.cashbox.pk),
+        "package": "fiskaltrust.service.helper.rest",
+        "urls": ["rest://localhost:1600/h"],
+    }
+    response = operator_api.post(url("helper-list"), body, format="json")
+
+    assert response.status_code == 400
+    assert "does not load on Launcher 2.0" in response.json()["package"][0]
+
+
+def test_an_android_cashbox_gets_no_helper_and_no_mysql_queue(operator_api, cast):
+    outlet = factories.outlet(cast.operator_org, number=6)
+    tablet = factories.cashbox(outlet, "Tablet", "tablet.local", platform=Platform.ANDROID)
+    body = {"cashbox": str(tablet.pk), "package": HELPER, "urls": ["rest://localhost:1600/h"]}
+
+    helper = operator_api.post(url("helper-list"), body, format="json")
+    mysql = operator_api.post(
+        url("queue-list"),
+        queue_body(tablet, package="fiskaltrust.Middleware.Queue.MySQL", parameters={"connectionstring": "Server=x"}),
+        format="json",
+    )
+
+    assert helper.status_code == 400 and "runs no configured helpers" in helper.json()["package"][0]
+    assert mysql.status_code == 400 and "does not run on Android" in mysql.json()["package"][0]
+
+
+def test_an_android_cashbox_exists_only_where_the_android_launcher_serves(operator_api, cast):
+    vienna = factories.outlet(cast.operator_org, number=6, country="AT", city="Wien", postal_code="1010")
+    body = {"outlet": str(vienna.pk), "description": "Tablet", "hostname": "tablet.local", "platform": "android"}
+
+    response = operator_api.post(url("cashbox-list"), body, format="json")
+
+    assert response.status_code == 400
+    assert "Germany and Italy only" in response.json()["platform"][0]
+
+
 def test_a_port_another_component_of_the_machine_listens_on_is_refused(operator_api, configs):
     response = operator_api.post(url("queue-list"), queue_body(configs.a.cashbox, port=1401), format="json")
 

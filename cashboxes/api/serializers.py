@@ -16,7 +16,7 @@ import json
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cashboxes import services
+from cashboxes import catalog, services
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.api.base import TenantRelatedField
 from portal.models import Organization
@@ -81,6 +81,12 @@ class CashBoxSerializer(ConfigurationSerializer):
     operator = serializers.PrimaryKeyRelatedField(read_only=True)
     published_revision = serializers.IntegerField(read_only=True, help_text=_("0: never rebuilt"))
     needs_rebuild = serializers.BooleanField(read_only=True)
+    launcher = serializers.ChoiceField(
+        choices=list(catalog.LAUNCHER_LABELS.items()),
+        read_only=True,
+        help_text=_("What runs this machine's packages: it follows from the outlet's country and the platform."),
+    )
+    launcher_note = serializers.CharField(read_only=True, help_text=_("Where that launcher takes its configuration from."))
     queues = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scus = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     helpers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -95,6 +101,8 @@ class CashBoxSerializer(ConfigurationSerializer):
             "machine_role",
             "hostname",
             "platform",
+            "launcher",
+            "launcher_note",
             "revision",
             "published_revision",
             "needs_rebuild",

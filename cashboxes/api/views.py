@@ -161,7 +161,7 @@ class CashBoxViewSet(JobActionsMixin, mixins.DestroyModelMixin, ConfigurationVie
     """
 
     queryset = (
-        CashBox.objects.select_related("published")
+        CashBox.objects.select_related("published", "outlet")
         .defer("published__configuration_encrypted", "published__configuration_masked", "published__diff")
         .prefetch_related(
             Prefetch("queues", Queue.objects.only("id", "cashbox_id")),

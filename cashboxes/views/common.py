@@ -78,6 +78,7 @@ def page_context(request, cashbox):
         "cashbox": cashbox,
         "object": cashbox,
         "country": info,
+        "launcher_label": catalog.LAUNCHER_LABELS[cashbox.launcher],
         "many_links": bool(info and info.scu_links == "many"),
         "queues": list(cashbox.queues.all()),
         "scus": list(cashbox.scus.all()),

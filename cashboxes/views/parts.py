@@ -197,7 +197,7 @@ class ScuCreateView(PartFormView):
     def choose(self, data, bind):
         """The package form of step one; sets self.option when it names a signing option."""
         country = catalog.country(self.cashbox.outlet.country)
-        chooser = ScuPackageForm(data if bind else None, country=country, auto_id="scus_%s")
+        chooser = ScuPackageForm(data if bind else None, country=country, platform=self.cashbox.platform, auto_id="scus_%s")
         self.option = country.option_for_package(chooser.cleaned_data["package"]) if chooser.is_valid() else None
         return chooser
 
