@@ -255,9 +255,11 @@ QUEUE_PACKAGES = (
 )
 # Launcher 2.0 loads only 2.0 helpers (an IMiddlewareBootstrapper: AssemblyLoading/PluginLoader.cs);
 # the 1.x helpers fiskaltrust.service.helper.* run on Launcher 1.x only, and the Android launcher
-# runs none of the configured helpers.
+# runs none of the configured helpers. The LocalPosSystemApi helper needs Launcher 2.0
+# (fiskaltrust/docs posdealers/technical-operations/possystem-api-platforms/localpossystemapi-helper.md:
+# "The minimum required Launcher version is 2.0.0-rc.25").
 HELPERS = (
-    HelperPackage("fiskaltrust.Middleware.Helper.LocalPosSystemApi", _("Local PosSystem API"), (LAUNCHER_2, LAUNCHER_1)),
+    HelperPackage("fiskaltrust.Middleware.Helper.LocalPosSystemApi", _("Local PosSystem API"), (LAUNCHER_2,)),
     HelperPackage("fiskaltrust.service.helper.posapi", _("PosSystem API helper (1.x)"), (LAUNCHER_1,)),
     HelperPackage("fiskaltrust.service.helper.rest", _("REST helper (1.x)"), (LAUNCHER_1,)),
 )
@@ -611,6 +613,8 @@ LAUNCHER_LABELS = {
 }
 LAUNCHER_2_COUNTRIES = ("DE", "IT")
 ANDROID_COUNTRIES = ("DE", "IT")
+
+
 def launcher_for(country, platform):
     """Which launcher runs a CashBox of this country on this operating system."""
     if platform == ANDROID:

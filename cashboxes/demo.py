@@ -2,7 +2,7 @@
 
 from cashboxes import services
 from cashboxes.choices import MachineRole, Platform
-from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
+from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 
 DEMO_FISKALY = {
     "TssId": "5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10",
@@ -90,14 +90,6 @@ def seed(orgs, stdout):
     )
     queue = _queue(till, "MITTE-KASSE-1", "grpc://localhost:1200")
     _link(queue, scu)
-    if not Helper.objects.filter(cashbox=till).exists():
-        helper = Helper(
-            operator=operator,
-            cashbox=till,
-            package="fiskaltrust.Middleware.Helper.LocalPosSystemApi",
-            urls=["http://localhost:1500/possystemapi"],
-        )
-        services.save(helper)
 
     # Scenario "one SCU on a local server": a Swissbit TSE in the server, used by two tills.
     server = _cashbox(prenzlauer, "Server Backoffice", MachineRole.SERVER, "server.prenzlauer.local", Platform.LINUX)

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cashboxes import catalog, rules, services
+from cashboxes import catalog, rules, services, versions
 from cashboxes.choices import ComponentState
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.tenancy import CHANGE
@@ -365,6 +365,9 @@ class ScuForm(ParameterFieldsMixin, RuleForm):
         self.cashbox, self.option = cashbox, option
         if option.placement != catalog.COMPONENT:
             del self.fields["urls"]  # a hosted or in-queue SCU has no address of its own
+            del self.fields["version"]  # nor a package of its own
+        elif self.instance._state.adding:
+            self.initial.setdefault("version", versions.newest(option.package))
         elif self.instance._state.adding and not self.initial.get("urls"):
             self.initial["urls"] = [suggest_url(cashbox, 1400)]
         devices = SigningDevice.objects.for_user(self.user, CHANGE).filter(operator_id=cashbox.operator_id, vendor=option.id)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cashboxes import catalog, keys, rules
+from cashboxes import catalog, keys, rules, versions
 from cashboxes.choices import ComponentState, DeviceKind, LinkMode, MachineRole, Platform
 from portal import crypto
 from portal.models import Organization
@@ -205,7 +205,9 @@ class Component(OperatorOwned):
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="+", editable=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
     package = models.CharField(_("package"), max_length=200)
-    version = models.CharField(_("version"), max_length=50, default="latest")
+    version = models.CharField(
+        _("version"), max_length=50, blank=True, help_text=_("One released version; empty: the newest the portal knows")
+    )
     urls = models.JSONField(_("URLs"), default=list, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     secrets_encrypted = models.TextField(blank=True, editable=False)
@@ -258,6 +260,14 @@ class Component(OperatorOwned):
         if self.state == ComponentState.IN_OPERATION and self.start_moment is None:
             self.start_moment = timezone.now()
 
+    def check_version(self):
+        """A concrete released version (cashboxes.versions); empty takes the newest known."""
+        if not self.version:
+            self.version = versions.newest(self.package)
+        message = versions.problem(self.package, self.version)
+        if message:
+            raise ValidationError({"version": message})
+
     def delete(self, *args, **kwargs):
         rules.check_deletable(self)
         return super().delete(*args, **kwargs)
@@ -309,6 +319,7 @@ class Queue(Component):
                 {"package": _("Choose one of: %(packages)s.") % {"packages": ", ".join(q.package for q in info.queue_packages)}}
             )
         rules.check_platform(self, package.platforms)
+        self.check_version()
         rules.check_identification(self)
         if self.country == "AT" and "EncryptionKeyBase64" not in self.secrets:
             # The AES key of the turnover counter: made once, then registered at FinanzOnline.
@@ -355,6 +366,9 @@ class Scu(Component):
             raise ValidationError({"package": _("Choose an SCU package of this country: %(packages)s.") % {"packages": choices}})
         if option.placement == catalog.COMPONENT:
             rules.check_platform(self, option.platforms)
+            self.check_version()
+        else:
+            self.version = ""  # not a package of the machine: it has no version of its own
         if option.placement == catalog.COMPONENT and not self.urls:
             raise ValidationError({"urls": _("This SCU runs on the machine: give the URL its queues use.")})
         if option.placement != catalog.COMPONENT and self.urls:
@@ -392,6 +406,7 @@ class Helper(Component):
             )
         if self.cashbox_id:
             rules.check_helper_launcher(self, self.cashbox)
+        self.check_version()
 
 
 class SigningDevice(OperatorOwned):

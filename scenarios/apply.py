@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cashboxes import catalog, keys, rules
+from cashboxes import catalog, keys, rules, versions
 from cashboxes.models import CashBox, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal import audit, crypto
 from scenarios import advisor, planner
@@ -112,6 +112,7 @@ def _build(plan):
             outlet=outlet,
             cashbox=built["cashboxes"][item["cashbox"]],
             package=item["package"],
+            version=versions.newest(item["package"]) if option.placement == catalog.COMPONENT else "",
             description=_("SCU %(key)s") % {"key": item["key"].removeprefix("scu-")},
             urls=[url] if (url := planner.url(data, item)) else [],
             parameters=dict(item["parameters"]),
@@ -125,6 +126,7 @@ def _build(plan):
             outlet=outlet,
             cashbox=built["cashboxes"][item["cashbox"]],
             package=item["package"],
+            version=versions.newest(item["package"]),
             country=data["country"],
             cashbox_identification=item["identification"],
             urls=[planner.url(data, item)],

@@ -36,11 +36,12 @@ def queue(cashbox, identification, url="grpc://localhost:1200", package="fiskalt
     return services.save(item)
 
 
-def scu(cashbox, package, url="grpc://localhost:1401", device=None, description="", **parameters):
+def scu(cashbox, package, url="grpc://localhost:1401", device=None, description="", version="", **parameters):
     item = Scu(
         operator=cashbox.operator,
         cashbox=cashbox,
         package=package,
+        version=version,
         urls=[url] if url else [],
         signing_device=device,
         description=description,
@@ -57,8 +58,12 @@ def link(queue, scu, **fields):
     return services.save(QueueScuLink(operator=queue.operator, queue=queue, scu=scu, **fields))
 
 
+# The portal knows no release of the LocalPosSystemApi helper, so its version is entered.
+HELPER_VERSION = "1.3.85"
+
+
 def helper(cashbox, url="http://localhost:1500/helper", package="fiskaltrust.Middleware.Helper.LocalPosSystemApi"):
-    return services.save(Helper(operator=cashbox.operator, cashbox=cashbox, package=package, urls=[url]))
+    return services.save(Helper(operator=cashbox.operator, cashbox=cashbox, package=package, urls=[url], version=HELPER_VERSION))
 
 
 def terminal(queue, terminal_id="T1", name="Handheld"):

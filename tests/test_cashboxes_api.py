@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cashboxes import versions
 from cashboxes.choices import ComponentState, MachineRole, Platform
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.api.errors import exception_handler
@@ -177,7 +178,9 @@ def test_an_scu_created_through_the_api_shows_its_parameters_but_only_the_names_
 def test_a_helper_a_device_a_link_and_a_terminal_are_created_through_the_api(operator_api, configs):
     a = configs.a
     helper = operator_api.post(
-        url("helper-list"), {"cashbox": str(a.till2.pk), "package": HELPER, "urls": ["rest://localhost:1600/pos"]}, format="json"
+        url("helper-list"),
+        {"cashbox": str(a.till2.pk), "package": HELPER, "version": "1.3.85", "urls": ["rest://localhost:1600/pos"]},
+        format="json",
     )
     device = operator_api.post(
         url("signingdevice-list"), {"outlet": str(a.outlet.pk), "vendor": "swissbit", "serial": "SB-2"}, format="json"
@@ -280,6 +283,25 @@ def test_an_android_cashbox_exists_only_where_the_android_launcher_serves(operat
 
     assert response.status_code == 400
     assert "Germany and Italy only" in response.json()["platform"][0]
+
+
+@pytest.mark.parametrize("version", ["latest", "^1.3.0", "1.3", "1.3.x", ""])
+def test_a_component_pins_one_concrete_version_and_gets_the_newest_when_left_out(operator_api, configs, version):
+    response = operator_api.post(url("queue-list"), queue_body(configs.a.cashbox) | {"version": version}, format="json")
+
+    if version:
+        assert response.status_code == 400
+        assert "one concrete version" in response.json()["version"][0]
+    else:
+        assert response.status_code == 201, response.json()
+        assert response.json()["version"] == versions.newest(SQLITE) == "1.3.85"
+
+
+def test_a_version_below_the_documented_minimum_is_refused(operator_api, configs):
+    response = operator_api.post(url("scu-list"), fiskaly_scu_body(configs.a.till2) | {"version": "1.3.20"}, format="json")
+
+    assert response.status_code == 400
+    assert "stable from version 1.3.23" in response.json()["version"][0]
 
 
 def test_a_port_another_component_of_the_machine_listens_on_is_refused(operator_api, configs):

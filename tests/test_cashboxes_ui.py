@@ -50,7 +50,7 @@ def queue_data(identification="A-TILL-9", urls="grpc://localhost:1230", **extra)
     return {
         "cashbox_identification": identification,
         "package": SQLITE,
-        "version": "latest",
+        "version": "",
         "urls": urls,
         "timeout_ms": 15000,
         **extra,
@@ -60,7 +60,7 @@ def queue_data(identification="A-TILL-9", urls="grpc://localhost:1230", **extra)
 def fiskaly_data(**extra):
     data = {
         "package": FISKALY,
-        "version": "latest",
+        "version": "",
         "description": "fiskaly 2",
         "urls": "grpc://localhost:1420",
         "p_TssId": TSS_ID,
@@ -497,7 +497,7 @@ def test_link_is_removed_from_the_cashbox_page(dealer, configs):
 
 
 def test_helper_is_added_with_free_parameters(dealer, configs):
-    data = {"package": HELPER, "version": "latest", "urls": "grpc://localhost:1600", "parameters": "mode=local\nretries=3"}
+    data = {"package": HELPER, "version": "1.3.85", "urls": "grpc://localhost:1600", "parameters": "mode=local\nretries=3"}
     assert dealer.post(reverse("helper-create", args=[configs.a.cashbox.pk]), data).status_code == 302
     helper = Helper.objects.get(urls=["grpc://localhost:1600"])
     assert helper.parameters == {"mode": "local", "retries": "3"}
@@ -550,7 +550,7 @@ def test_rebuild_shows_the_diff_first_then_publishes(dealer, configs):
     html = page(dealer.get(url, headers=htmx("rebuild-slot")))
     assert html.lstrip().startswith('<div class="rebuild inline-form">')
     assert f"<code>helpers[{helper.pk}].Version</code>" in html
-    assert "<pre>latest</pre>" in html and "<pre>1.3.7</pre>" in html
+    assert f"<pre>{factories.HELPER_VERSION}</pre>" in html and "<pre>1.3.7</pre>" in html
     response = dealer.post(url, headers=htmx())
     assert response.status_code == 200 and response["HX-Redirect"] == reverse("cashbox-detail", args=[cashbox.pk])
     assert CashBox.objects.get(pk=cashbox.pk).published.revision == CashBox.objects.get(pk=cashbox.pk).revision

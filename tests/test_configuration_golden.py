@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.exceptions import ValidationError
 
-from cashboxes import configuration, services
+from cashboxes import configuration, services, versions
 from cashboxes.choices import LinkMode, MachineRole, Platform
 from cashboxes.models import CashBox, CashBoxPublication
 from tests import factories
@@ -95,7 +95,7 @@ def test_de_fiskaly_configuration_has_exactly_the_root_keys_and_component_keys(f
     assert config["helpers"] == []
     device = only(config["ftSignaturCreationDevices"])
     assert (device["Id"], device["Package"], device["Url"]) == (str(scu.id), FISKALY, ["grpc://localhost:1401"])
-    assert device["Version"] == "latest"
+    assert device["Version"] == versions.newest(FISKALY) == "1.3.83"  # pinned, never "latest"
     queue_package = only(config["ftQueues"])
     assert (queue_package["Id"], queue_package["Package"], queue_package["Url"]) == (
         str(queue.id),
@@ -315,6 +315,7 @@ def austrian_box(cast):
         till,
         "fiskaltrust.Middleware.SCU.AT.PrimeSignHSM",
         url="grpc://localhost:1501",
+        version="1.3.85",  # no release is known to the portal: the dealer enters it
         Url="https://hsm.example.at:8443",
         SharedSecret="hsm-shared-secret",
     )

@@ -45,7 +45,7 @@ OUTLET = dict(number=1, name="Main", address_line1="Straße 2", postal_code="101
 CASHBOX = dict(outlet=a("outlet"), description="Till 1", hostname="till1.local", machine_role="pos", platform="windows")
 QUEUE = dict(cashbox=a("cashbox"), package=SQLITE, cashbox_identification="A-TILL-1", urls=["grpc://localhost:1200"])
 SCU = dict(cashbox=a("cashbox"), package=FISKALY, urls=["grpc://localhost:1401"], signing_device=a("device"))
-HELPER_BODY = dict(cashbox=a("cashbox"), package=HELPER, urls=["http://localhost:1500/helper"])
+HELPER_BODY = dict(cashbox=a("cashbox"), package=HELPER, version="1.3.85", urls=["http://localhost:1500/helper"])
 DEVICE = dict(outlet=a("outlet"), vendor="fiskaly", cloud_account="5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10")
 LINK = dict(queue=a("queue"), scu=a("scu"), mode="normal")
 TERMINAL = dict(queue=a("queue"), name="Handheld", terminal_id="T1")
@@ -147,7 +147,7 @@ CASHBOX_API = [
         "api:helper-list",
         "post",
         None,
-        urls(cashbox=a("cashbox"), package=HELPER, urls=["rest://localhost:1600/helper"]),
+        urls(cashbox=a("cashbox"), package=HELPER, version="1.3.85", urls=["rest://localhost:1600/helper"]),
         create(),
     ),
     ("api:helper-detail", "get", a("helper"), None, own(200)),

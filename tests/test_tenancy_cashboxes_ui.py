@@ -59,7 +59,7 @@ def queue_body(identification):
     return {
         "cashbox_identification": identification,
         "package": SQLITE,
-        "version": "latest",
+        "version": "",
         "urls": "grpc://localhost:1220",
         "timeout_ms": 15000,
     }
@@ -68,7 +68,7 @@ def queue_body(identification):
 def scu_body(**extra):
     return {
         "package": FISKALY,
-        "version": "latest",
+        "version": "",
         "description": "fiskaly 2",
         "urls": "grpc://localhost:1420",
         "p_TssId": TSS_ID,
@@ -148,11 +148,11 @@ CASHBOX_UI = [
         "helper-create",
         "post",
         lambda w: w.configs.a.cashbox.pk,
-        {"package": HELPER, "version": "latest", "urls": "grpc://localhost:1600"},
+        {"package": HELPER, "version": "1.3.85", "urls": "grpc://localhost:1600"},
         WRITE,
     ),
     ("helper-edit", "get", lambda w: w.configs.a.helper.pk, None, WRITE_FORM),
-    ("helper-edit", "post", lambda w: w.configs.a.helper.pk, {"version": "1.3", "urls": "http://localhost:1500/helper"}, WRITE),
+    ("helper-edit", "post", lambda w: w.configs.a.helper.pk, {"version": "1.3.7", "urls": "http://localhost:1500/helper"}, WRITE),
     ("helper-retire", "post", lambda w: w.configs.a.helper.pk, None, WRITE),
     ("helper-delete", "post", lambda w: w.configs.a.helper.pk, None, WRITE),
     ("terminal-create", "get", lambda w: w.configs.a.cashbox.pk, None, WRITE_FORM),

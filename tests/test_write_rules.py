@@ -327,7 +327,9 @@ def test_a_url_is_not_listed_twice(till):
 def test_no_two_components_of_one_cashbox_listen_on_the_same_port(outlet, till):
     fiskaly_scu(till, url="grpc://localhost:1401")
     refused(unsaved_queue(till, url="rest://localhost:1401/queue"), "urls", "Port 1401 is already used")
-    helper = Helper(operator=till.operator, cashbox=till, package="fiskaltrust.Middleware.Helper.LocalPosSystemApi")
+    helper = Helper(
+        operator=till.operator, cashbox=till, package="fiskaltrust.Middleware.Helper.LocalPosSystemApi", version="1.3.85"
+    )
     helper.urls = ["http://localhost:1401/helper"]
     refused(helper, "urls", "Port 1401 is already used")
     factories.queue(till, "Q-1", url="grpc://localhost:1200")
