@@ -77,21 +77,35 @@ def _scu(scu):
     return data
 
 
+def _pos_system(pos_system):
+    if pos_system is None:
+        return None
+    return {
+        "id": str(pos_system.id),
+        "brand": pos_system.brand,
+        "model": pos_system.name,
+        "software_version": pos_system.software_version,
+        "type": pos_system.type,
+    }
+
+
 def load(cashbox):
     """Everything build() needs for one CashBox, in a fixed number of queries."""
-    from cashboxes.models import CashBox, QueueScuLink
-    from portal.models import OperatorLink
+    from django.db.models import Prefetch
+
+    from cashboxes.models import CashBox, Queue, QueueScuLink
 
     cashbox = (
         CashBox.objects.select_related("outlet", "operator")
-        .prefetch_related("queues", "scus__signing_device", "scus__cashbox", "helpers")
+        .prefetch_related(
+            Prefetch("queues", Queue.objects.select_related("pos_system")), "scus__signing_device", "scus__cashbox", "helpers"
+        )
         .get(pk=cashbox.pk)
     )
     links = QueueScuLink.objects.filter(queue__cashbox=cashbox).select_related("scu__cashbox", "scu__signing_device")
     links_by_queue = {}
     for link in links:
         links_by_queue.setdefault(link.queue_id, []).append(link)
-    dealers = OperatorLink.objects.filter(operator_id=cashbox.operator_id, status="active").select_related("dealer")
     org, outlet = cashbox.operator, cashbox.outlet
     return {
         "cashbox": {"id": str(cashbox.id), "hostname": cashbox.hostname, "description": cashbox.description},
@@ -116,25 +130,13 @@ def load(cashbox):
             "vat_id": outlet.vat_id,
             "siret": outlet.siret,
         },
-        "agencies": [
-            {
-                "id": str(link.dealer.id),
-                "name": link.dealer.name,
-                "street": link.dealer.address_line1,
-                "zip": link.dealer.postal_code,
-                "city": link.dealer.city,
-                "country": link.dealer.country,
-                "tax_id": link.dealer.tax_number,
-                "vat_id": link.dealer.vat_id,
-            }
-            for link in dealers
-        ],
         "queues": [
             dict(
                 _component(queue),
                 country=queue.country,
                 cashbox_identification=queue.cashbox_identification,
                 timeout_ms=queue.timeout_ms,
+                pos_system=_pos_system(queue.pos_system),
                 start_moment=queue.start_moment,
                 stop_moment=queue.stop_moment,
                 links=[
@@ -181,8 +183,15 @@ def _package(component, reveal, configuration=None):
     }
 
 
-def _master_data(data):
-    account, outlet = data["account"], data["outlet"]
+# Every country the portal configures pays in euro.
+BASE_CURRENCY = "EUR"
+
+
+def _master_data(data, queue):
+    """init_masterData of a queue (MasterDataConfiguration: Account, Outlet, Agencies, PosSystems).
+    Agencies are the principals of an Agenturgeschaeft (third parties the merchant sells for),
+    not its dealers: the portal does not model them, so the list is empty."""
+    account, outlet, pos_system = data["account"], data["outlet"], queue["pos_system"]
     return {
         "Account": {
             "AccountId": account["id"],
@@ -204,20 +213,19 @@ def _master_data(data):
             "VatId": outlet["vat_id"],
             "LocationId": str(outlet["number"]),
         },
-        "Agencies": [
+        "Agencies": [],
+        "PosSystems": [
             {
-                "AgencyId": agency["id"],
-                "Name": agency["name"],
-                "Street": agency["street"],
-                "Zip": agency["zip"],
-                "City": agency["city"],
-                "Country": agency["country"],
-                "TaxId": agency["tax_id"],
-                "VatId": agency["vat_id"],
+                "PosSystemId": pos_system["id"],
+                "Brand": pos_system["brand"],
+                "Model": pos_system["model"],
+                "SoftwareVersion": pos_system["software_version"],
+                "BaseCurrency": BASE_CURRENCY,
+                "Type": pos_system["type"],
             }
-            for agency in data["agencies"]
-        ],
-        "PosSystems": [],
+        ]
+        if pos_system
+        else [],
     }
 
 
@@ -256,7 +264,7 @@ def _queue_init(queue, data, stamp, reveal):
             }
         ],
         "init_ftCashBox": {"ftCashBoxId": cashbox["id"], "TimeStamp": stamp},
-        "init_masterData": _master_data(data),
+        "init_masterData": _master_data(data, queue),
     }
     record = {f"ftQueue{suffix}Id": queue["id"], "CashBoxIdentification": queue["cashbox_identification"], "TimeStamp": stamp}
     scu_records = []

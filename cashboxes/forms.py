@@ -16,7 +16,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cashboxes import catalog, rules, services, versions
 from cashboxes.choices import ComponentState
-from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
+from cashboxes.models import (
+    CashBox,
+    Helper,
+    Outlet,
+    Queue,
+    QueueScuLink,
+    Scu,
+    SigningDevice,
+    Terminal,
+    default_pos_system,
+    pos_systems_of,
+)
 from portal.tenancy import CHANGE
 
 PARAMETER_PREFIX = "p_"
@@ -273,6 +284,7 @@ class QueueForm(ParameterFieldsMixin, RuleForm):
             "cashbox_identification",
             "package",
             "version",
+            "pos_system",
             "description",
             "urls",
             "timeout_ms",
@@ -288,6 +300,10 @@ class QueueForm(ParameterFieldsMixin, RuleForm):
         super().__init__(*args, **kwargs)
         self.cashbox = cashbox
         self.info = info = catalog.country(cashbox.outlet.country)
+        self.fields["pos_system"].queryset = pos_systems_of([cashbox.operator_id]).order_by("brand", "name")
+        if self.instance._state.adding and "pos_system" not in self.initial:
+            default = default_pos_system(cashbox.operator_id)
+            self.initial["pos_system"] = default.pk if default else None
         packages = [q for q in (info.queue_packages if info else ()) if cashbox.platform in q.platforms]
         self.fields["package"].choices = [(q.package, f"{q.label} ({short_package(q.package)})") for q in packages]
         identification = self.fields["cashbox_identification"]

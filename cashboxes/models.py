@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from cashboxes import catalog, keys, rules, versions
 from cashboxes.choices import ComponentState, DeviceKind, LinkMode, MachineRole, Platform
 from portal import crypto
-from portal.models import Organization
+from portal.choices import LinkStatus
+from portal.models import DealerAssignment, OperatorLink, Organization, PosSystem
 from portal.models.organizations import validate_country
 from portal.tenancy import TenantModel
 
@@ -273,10 +274,34 @@ class Component(OperatorOwned):
         return super().delete(*args, **kwargs)
 
 
+def pos_systems_of(operator_ids):
+    """The PosSystems operators may name on their queues: those their active dealers sell, and
+    their own when an operator makes its POS software itself."""
+    dealers = OperatorLink.objects.filter(operator_id__in=operator_ids, status=LinkStatus.ACTIVE).values("dealer_id")
+    sold = DealerAssignment.objects.filter(dealer_id__in=dealers, status=LinkStatus.ACTIVE).values("pos_system_id")
+    return PosSystem.objects.filter(Q(id__in=sold) | Q(creator_id__in=operator_ids))
+
+
+def default_pos_system(operator_id):
+    """The PosSystem a new queue of the operator names: the only one it may name, else none."""
+    systems = list(pos_systems_of([operator_id])[:2])
+    return systems[0] if len(systems) == 1 else None
+
+
 class Queue(Component):
     """The cash register in the legal sense."""
 
     country = models.CharField(_("country"), max_length=2, editable=False)
+    # The register's POS software: init_masterData.PosSystems (DSFinV-K, the tax-office notification).
+    pos_system = models.ForeignKey(
+        PosSystem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("PosSystem"),
+        help_text=_("The POS software of this register (its brand, model and version go into the master data)"),
+    )
     cashbox_identification = models.CharField(_("CashBoxIdentification"), max_length=64)
     timeout_ms = models.PositiveIntegerField(_("timeout (ms)"), default=15000)
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
@@ -330,8 +355,20 @@ class Queue(Component):
                 {"cashbox_identification": _("Another queue of this PosOperator has this CashBoxIdentification.")}
             )
         rules.check_parameters(package.parameters + info.queue_parameters, self.parameters or {}, self.secrets)
+        self.check_pos_system()
         if not self.urls:
             raise ValidationError({"urls": _("A queue needs at least one URL the POS system calls.")})
+
+    def check_pos_system(self):
+        if self.pos_system_id is None:
+            if self._state.adding:
+                self.pos_system = default_pos_system(self.operator_id)
+            return
+        saved = (
+            None if self._state.adding else Queue._base_manager.filter(pk=self.pk).values_list("pos_system_id", flat=True).first()
+        )
+        if saved != self.pos_system_id and not pos_systems_of([self.operator_id]).filter(pk=self.pos_system_id).exists():
+            raise ValidationError({"pos_system": _("Choose a PosSystem that this PosOperator's dealers sell.")})
 
 
 class Scu(Component):

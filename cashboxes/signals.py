@@ -6,8 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice
-from portal.choices import LinkStatus
-from portal.models import OperatorLink, Organization
+from portal.models import Organization, PosSystem
 from portal.signals import organization_onboarded
 
 
@@ -69,17 +68,16 @@ def outlet_changed(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Organization)
 def organization_changed(sender, instance, created, raw=False, **kwargs):
-    # Master data of the account (and of dealers as agencies) is in init_masterData.
+    # Master data of the account is in init_masterData (a dealer's is not: dealers are not agencies).
     if not raw and not created:
-        served = OperatorLink.objects.filter(dealer_id=instance.pk, status=LinkStatus.ACTIVE).values("operator_id")
-        bump(Q(operator_id=instance.pk) | Q(operator_id__in=served))
+        bump(Q(operator_id=instance.pk))
 
 
-@receiver([post_save, post_delete], sender=OperatorLink)
-def dealer_link_changed(sender, instance, raw=False, **kwargs):
-    # The operator's active dealers are the agencies in init_masterData.
-    if not raw:
-        bump(Q(operator_id=instance.operator_id))
+@receiver(post_save, sender=PosSystem)
+def pos_system_changed(sender, instance, created, raw=False, **kwargs):
+    # Its brand, model and version are in the master data of the queues that name it.
+    if not raw and not created:
+        bump(Q(pk__in=Queue.objects.filter(pos_system_id=instance.pk).values("cashbox_id")))
 
 
 @receiver(organization_onboarded)

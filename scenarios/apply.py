@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cashboxes import catalog, keys, rules, versions
-from cashboxes.models import CashBox, Queue, QueueScuLink, Scu, SigningDevice, Terminal
+from cashboxes.models import CashBox, Queue, QueueScuLink, Scu, SigningDevice, Terminal, default_pos_system
 from portal import audit, crypto
 from scenarios import advisor, planner
 from scenarios.models import Plan
@@ -120,6 +120,7 @@ def _build(plan):
         )
         scu.set_secrets(secrets.get(item["key"], {}))
         built["scus"][item["key"]] = scu
+    pos_system = default_pos_system(operator_id)
     for item in data["queues"]:
         queue = Queue(
             operator_id=operator_id,
@@ -127,6 +128,7 @@ def _build(plan):
             cashbox=built["cashboxes"][item["cashbox"]],
             package=item["package"],
             version=versions.newest(item["package"]),
+            pos_system=pos_system,
             country=data["country"],
             cashbox_identification=item["identification"],
             urls=[planner.url(data, item)],

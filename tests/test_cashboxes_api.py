@@ -297,6 +297,20 @@ def test_a_component_pins_one_concrete_version_and_gets_the_newest_when_left_out
         assert response.json()["version"] == versions.newest(SQLITE) == "1.3.85"
 
 
+def test_a_queue_names_its_operators_pos_system_by_default_and_never_one_it_is_not_sold(operator_api, configs, cast):
+    from portal.models import PosSystem
+
+    unreleased = PosSystem.objects.create(creator=cast.creator_org, name="Beta", brand="B", type="T", software_version="0")
+    default = operator_api.post(url("queue-list"), queue_body(configs.a.cashbox, port=1301), format="json")
+    other = operator_api.post(
+        url("queue-list"), queue_body(configs.a.cashbox, "A-NEW-2", port=1302, pos_system=str(unreleased.pk)), format="json"
+    )
+
+    assert default.status_code == 201 and default.json()["pos_system"] == str(cast.pos_system.pk)
+    assert other.status_code == 400
+    assert "does not exist" in other.json()["pos_system"][0]  # as for an id that is nowhere
+
+
 def test_a_version_below_the_documented_minimum_is_refused(operator_api, configs):
     response = operator_api.post(url("scu-list"), fiskaly_scu_body(configs.a.till2) | {"version": "1.3.20"}, format="json")
 

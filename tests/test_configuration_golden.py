@@ -160,8 +160,19 @@ def test_de_fiskaly_master_data_comes_from_the_organization_and_the_outlet(fiska
         "VatId": "DE123456789",
         "LocationId": "1",
     }
-    assert [agency["Name"] for agency in master["Agencies"]] == ["Dealer A"]  # the operator's active dealer
-    assert master["PosSystems"] == []
+    # Agencies are Agenturgeschaeft principals, not the operator's dealers (MasterDataService.cs).
+    assert master["Agencies"] == []
+    pos_system = cast.pos_system  # the one PosSystem its dealer sells: every new queue names it
+    assert master["PosSystems"] == [
+        {
+            "PosSystemId": str(pos_system.id),
+            "Brand": pos_system.brand,
+            "Model": pos_system.name,
+            "SoftwareVersion": pos_system.software_version,
+            "BaseCurrency": "EUR",
+            "Type": pos_system.type,
+        }
+    ]
 
 
 def test_de_fiskaly_scu_configuration_reveals_secrets_only_when_asked(fiskaly_box):

@@ -586,6 +586,12 @@ def _link_dealer(w):
     OperatorLink.objects.create(dealer=cast.dealer2_org, operator=cast.operator_org, status=LinkStatus.ACTIVE)
 
 
+def _edit_pos_system(w):
+    pos_system = w["cast"].pos_system
+    pos_system.software_version = "2"
+    pos_system.save()
+
+
 def _stop_queue(w):
     services.take_out_of_operation(fresh(w["queue"]))
 
@@ -603,8 +609,7 @@ CHANGES = {
     "outlet edited": _edit_outlet,
     "signing device edited": _edit_device,
     "operator master data edited": _edit_operator,
-    "dealer master data edited": _edit_dealer,
-    "dealer linked": _link_dealer,
+    "its PosSystem edited": _edit_pos_system,
 }
 
 
@@ -617,6 +622,16 @@ def test_every_change_raises_the_revision_and_publishing_clears_it(published, ch
     assert changed.revision > before
     assert changed.needs_rebuild
     services.rebuild(changed)
+    assert not fresh(till).needs_rebuild
+
+
+@pytest.mark.parametrize("change", [_edit_dealer, _link_dealer], ids=["dealer master data edited", "dealer linked"])
+def test_a_dealer_change_leaves_the_configuration_and_its_revision_alone(published, change):
+    # Dealers are not in the master data: they are not the merchant's agencies.
+    till = published["till"]
+    before = fresh(till).revision
+    change(published)
+    assert fresh(till).revision == before
     assert not fresh(till).needs_rebuild
 
 

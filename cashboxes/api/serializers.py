@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cashboxes import catalog, services
-from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
+from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal, pos_systems_of
 from portal.api.base import TenantRelatedField
 from portal.models import Organization
 from portal.tenancy import CHANGE, scope_for
@@ -178,11 +178,24 @@ class ComponentSerializer(ConfigurationSerializer):
         return services.save(instance)
 
 
+class PosSystemOfOperatorField(serializers.PrimaryKeyRelatedField):
+    """A PosSystem that the operators the user acts for may name (cashboxes.models.pos_systems_of);
+    any other id is "does not exist", so nothing outside the user's reach is confirmed."""
+
+    def get_queryset(self):
+        return pos_systems_of(scope_for(self.context["request"].user).data_ids(CHANGE))
+
+
 class QueueSerializer(ComponentSerializer):
+    pos_system = PosSystemOfOperatorField(
+        required=False, allow_null=True, help_text=_("The register's POS software (master data); one its dealers sell.")
+    )
+
     class Meta:
         model = Queue
         fields = [
             *ComponentSerializer.component_fields,
+            "pos_system",
             "country",
             "cashbox_identification",
             "timeout_ms",
