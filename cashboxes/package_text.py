@@ -4,13 +4,22 @@ the outlet bundle.
 Plain Python rather than Django templates: a package's README is rebuilt for every package and
 rendering it through the template engine took longer than zipping the whole package
 (bench/build_packages.py). Every value arrives Markdown-ready (escaped or as code spans) from
-packages.describe(); this module only lays the text out. English only, like the package.
+packages.describe(); this module only lays the text out. English only, like the package. The
+install steps follow the machine's launcher: Launcher 2.0 with the package's scripts, Launcher 1.x
+offline with the scripts of fiskaltrust's download, the Android app with a CashBox at fiskaltrust.
 """
+
+from cashboxes import catalog
 
 
 def _text(lines):
     """The bytes of the lines, ending with exactly one line feed."""
     return ("\n".join(lines).rstrip("\n") + "\n").encode()
+
+
+def _join(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def _table(header, rows):
@@ -22,12 +31,129 @@ def _table(header, rows):
     ]
 
 
+def _secrets(c):
+    """The paragraph on what the package holds that must not travel further."""
+    keep = "Give it only to the person installing this machine, and delete it afterwards."
+    if c["launcher"] == catalog.LAUNCHER_1:
+        return [
+            "**This package holds secrets**: the CashBox's access token and, in "
+            f"`{c['configuration_name']}`, the configuration's keys, PINs, passwords and connection strings in plain text.",
+            keep,
+        ]
+    if c["launcher"] == catalog.ANDROID_LAUNCHER:
+        return [
+            "This package holds no secrets: the app uses the access token fiskaltrust issues, and the reference",
+            "copy of the configuration shows `***` in place of keys, PINs and passwords.",
+        ]
+    if c["offline_copy"]:
+        return [
+            "**This package holds secrets**: the CashBox's access token and the configuration's keys, PINs and",
+            f"passwords. {keep}",
+        ]
+    return [f"**This package holds a secret**: the CashBox's access token. {keep}"]
+
+
+def _install_launcher_2(c):
+    machine = c["machine"]
+    windows, macos, revision = c["windows"], c["macos"], machine["revision"]
+    as_admin = " as administrator" if windows else ""
+    launcher = "`fiskaltrust.Launcher.exe`" if windows else "`fiskaltrust.Launcher`"
+    if not windows and not macos:
+        launcher += ", or install the Debian package `fiskaltrust-middleware-launcher`"
+    test, setup, remove = (
+        ("test.cmd", "install.cmd", "uninstall.cmd") if windows else ("./test.sh", "sudo ./install.sh", "sudo ./uninstall.sh")
+    )
+    service_kind = "the launchd daemon" if macos else "the service"
+    lines = [
+        f"1. Put the fiskaltrust Launcher 2.0 for {machine['platform']} next to these files ({launcher}).",
+        f"2. Test: run `{test}`{as_admin}. It checks the setup (`fiskaltrust.Launcher doctor`), then",
+        "   runs the middleware in the foreground with debug logging. When the log says the queues and SCUs",
+        "   are started and the POS system gets an answer, stop it with Ctrl+C.",
+        f"3. Install the service: run `{setup}`{as_admin}. It installs {service_kind} `{c['service']}`, which",
+        "   starts with the machine and reads `launcher.configuration.json` in this folder: keep the folder.",
+        f"4. Uninstall: `{remove}`. It leaves the service folder `{c['service_folder']}` in place: it holds",
+        "   the queues' receipt journals, which must be kept.",
+        "",
+        "`launcher.configuration.json` points the launcher at this portal (`configurationUrl`",
+        f"{c['portal']}): it fetches the configuration there at every start.",
+        "",
+    ]
+    if c["offline_copy"]:
+        lines += [
+            f"`{c['configuration_name']}` is the configuration as published (revision {revision}), for a",
+            f"machine that cannot reach the portal: copy it into `{c['service_folder']}/service/` and add",
+            '`"useOffline": true` to `launcher.configuration.json`. An offline machine gets no changes from the',
+            "portal and no package updates.",
+        ]
+    else:
+        lines += [
+            "This package has no offline copy of the configuration: Launcher 2.0 receives",
+            f"{_join(c['encrypted'])} from the portal, encrypted for its own key, and a",
+            'plain-text copy would stop it ("Could not parse Cashbox configuration"). So its first start needs the',
+            f"portal; after that it keeps the configuration it fetched in `{c['service_folder']}/service/`.",
+        ]
+    return lines
+
+
+def _install_launcher_1(c):
+    machine = c["machine"]
+    windows = c["windows"]
+    as_admin = " as administrator" if windows else ""
+    test, setup, remove = (
+        ("test.cmd", "install-service.cmd", "uninstall-service.cmd")
+        if windows
+        else ("sudo ./test.sh", "sudo ./install-service.sh", "sudo ./uninstall-service.sh")
+    )
+    download = "the .NET Launcher" if windows else "the Mono Launcher (it needs Mono with `mono-service`)"
+    settings, configuration, folder = c["settings_name"], c["configuration_name"], c["service_folder"]
+    return [
+        "This market runs on fiskaltrust's Launcher 1.x (`fiskaltrust.exe`): Launcher 2.0 serves only Germany",
+        "and Italy. Launcher 1.x takes its online configuration only from fiskaltrust's helipad, never from",
+        f"this portal, so this package runs it offline: `{settings}` sets `useoffline` to true, and the",
+        f"launcher reads `{configuration}`, the configuration as published (revision {machine['revision']}).",
+        "",
+        f"1. Download fiskaltrust's Launcher 1.x for {machine['platform']} from fiskaltrust: {download}.",
+        f"2. Put `{configuration}` and `{settings}` of this package next to `fiskaltrust.exe`. If the",
+        f"   launcher came with a `{settings}` of its own, keep that file and its other sections, and",
+        "   replace only its `<appSettings>` section with the one of this package.",
+        f"3. Test: run the launcher's `{test}`{as_admin}. When the log says the queues and SCUs are",
+        "   started and the POS system gets an answer, stop it (any key).",
+        f"4. Install the service: run the launcher's `{setup}`{as_admin}.",
+        f"5. Uninstall: `{remove}`{as_admin}. It leaves the service folder `{folder}` in place: its",
+        "   `service` folder holds the queues' receipt journals, which must be kept.",
+        "",
+        "Offline the launcher fetches nothing, neither configuration nor packages: the packages and versions",
+        'under "What runs here" must come with the launcher you download (fiskaltrust\'s offline launcher',
+        "brings those of its CashBox) or be in the service folder already.",
+    ]
+
+
+def _install_android(c):
+    machine = c["machine"]
+    return [
+        "This device runs fiskaltrust's Android launcher, an app. It fetches its configuration from",
+        f"fiskaltrust's helipad ({c['helipad']}), an address built into the app: it cannot be",
+        "pointed at this portal. So this CashBox must be created at fiskaltrust too, with the same queues and SCUs.",
+        "",
+        "1. Create the CashBox at fiskaltrust (fiskaltrust.Portal, or its template API) with the components",
+        f'   under "What runs here". `{c["configuration_name"]}` shows the configuration as this',
+        f"   portal published it (revision {machine['revision']}), for reference only: the app never reads it, and its",
+        "   keys, PINs and passwords are replaced by `***` (enter them at fiskaltrust from your own records).",
+        "2. Install the fiskaltrust Android launcher app (Google Play, or the APK from fiskaltrust.Portal):",
+        f"   {c['android_variant']}.",
+        "3. The POS app starts the launcher with an intent whose extras `cashboxid` and `accesstoken` are the",
+        "   id and access token fiskaltrust gives the CashBox there, not this portal's (this portal's CashBox",
+        f"   id is `{machine['id']}`, for your records); `sandbox` stays false.",
+        "4. The first start needs the internet: the app fetches the configuration then.",
+    ]
+
+
 def readme(context):
     """README.md of a package. `context`: packages.describe()'s result plus the machine's facts
     (see packages.package_files)."""
     c = context
     machine = c["machine"]
-    windows, macos, android = c["windows"], c["macos"], c["android"]
+    launcher = c["launcher"]
     description, revision, cashbox_id = machine["description"], machine["revision"], machine["id"]
 
     role = [*c["intro"]]
@@ -68,41 +194,20 @@ def readme(context):
         )
     else:
         ports = ["None: the components use named pipes."]
+    if c["outbound"]:
+        outbound = _table(("Host and port", "For"), ((host["address"], host["why"]) for host in c["outbound"]))
+    else:
+        outbound = ["None."]
 
-    if android:
-        install = [
-            "Android has no scripts: install the fiskaltrust Android launcher app and give it the CashBox id",
-            "and the access token of `launcher.configuration.json`; it needs the internet at its first start.",
-        ]
+    if launcher == catalog.LAUNCHER_1:
+        install = _install_launcher_1(c)
+    elif launcher == catalog.ANDROID_LAUNCHER:
+        install = _install_android(c)
     else:
-        as_admin = " as administrator" if windows else ""
-        launcher = "`fiskaltrust.Launcher.exe`" if windows else "`fiskaltrust.Launcher`"
-        if not windows and not macos:
-            launcher += ", or install the Debian package `fiskaltrust-middleware-launcher`"
-        test, setup, remove = (
-            ("test.cmd", "install.cmd", "uninstall.cmd") if windows else ("./test.sh", "sudo ./install.sh", "sudo ./uninstall.sh")
-        )
-        service_kind = "the launchd daemon" if macos else "the service"
-        install = [
-            f"1. Put the fiskaltrust Launcher 2.0 for {machine['platform']} next to these files ({launcher}).",
-            f"2. Test: run `{test}`{as_admin}. It checks the setup (`fiskaltrust.Launcher doctor`), then",
-            "   runs the middleware in the foreground with debug logging. When the log says the queues and SCUs",
-            "   are started and the POS system gets an answer, stop it with Ctrl+C.",
-            f"3. Install the service: run `{setup}`{as_admin}. It installs {service_kind} `{c['service']}`, which",
-            "   starts with the machine and reads `launcher.configuration.json` in this folder: keep the folder.",
-            f"4. Uninstall: `{remove}`. It leaves the service folder `{c['service_folder']}` in place: it holds",
-            "   the queues' receipt journals, which must be kept.",
-        ]
-    if android:
-        offline = [f"`{c['configuration_name']}` is the configuration as published (revision {revision})."]
-    else:
-        offline = [
-            f"`{c['configuration_name']}` is the configuration as published (revision {revision}), for a",
-            f"machine that cannot reach the portal: copy it into `{c['service_folder']}/service/` and add",
-            '`"useOffline": true` to `launcher.configuration.json`. An offline machine gets no changes from the',
-            "portal and no package updates.",
-        ]
-    scripts = "".join(f" {script}" for script in c["scripts"])
+        install = _install_launcher_2(c)
+    service = [f"| Service | `{c['service']}` |"] if c["service"] else []
+    # Every file by name: a glob would miss some, and the Windows shell expands none.
+    names = " ".join(c["files"])
 
     return _text(
         [
@@ -116,11 +221,11 @@ def readme(context):
             f"| PosOperator | {c['operator']} |",
             f"| Outlet | {c['outlet']} |",
             f"| Machine | {description}, host name {machine['hostname']}, {machine['platform']} |",
+            f"| Launcher | {c['launcher_name']} |",
             f"| CashBox | `{cashbox_id}`, revision {revision} |",
-            f"| Service | `{c['service']}` |",
+            *service,
             "",
-            "**This package holds secrets**: the CashBox's access token and the configuration's keys, PINs and",
-            "passwords. Give it only to the person installing this machine, and delete it afterwards.",
+            *_secrets(c),
             "",
             "## Role of this machine",
             "",
@@ -143,7 +248,7 @@ def readme(context):
             "",
             "Outbound connections from this machine (TCP):",
             "",
-            *_table(("Host and port", "For"), ((host["address"], host["why"]) for host in c["outbound"])),
+            *outbound,
             "",
             "## Before you install (preflight)",
             "",
@@ -152,11 +257,6 @@ def readme(context):
             "## Install",
             "",
             *install,
-            "",
-            "`launcher.configuration.json` points the launcher at this portal (`configurationUrl`",
-            f"{c['portal']}): it fetches the configuration there at every start.",
-            "",
-            *offline,
             "",
             *(f"- {line}" for line in c["after"]),
             "",
@@ -173,7 +273,7 @@ def readme(context):
             "```sh",
             "openssl pkey -pubin -in portal-signing-key.pem -outform DER | openssl dgst -sha256",
             "openssl pkeyutl -verify -pubin -inkey portal-signing-key.pem -rawin -in MANIFEST.json -sigfile MANIFEST.sig",
-            f"openssl dgst -sha256 *.json *.md{scripts}",
+            f"openssl dgst -sha256 {names}",
             "```",
             "",
             'The second command prints "Signature Verified Successfully"; compare the sums of the third with',
@@ -224,11 +324,25 @@ def rollout_checklist(context):
                 for port in m["inbound"]
             ),
         ]
-        if m["android"]:
-            machines.append(
-                "- [ ] Set up the fiskaltrust Android launcher with the CashBox id and access token of "
-                "`launcher.configuration.json`."
+        if m["launcher"] == catalog.ANDROID_LAUNCHER:
+            machines += [
+                "- [ ] Create this CashBox at fiskaltrust too: the Android launcher fetches its configuration from "
+                f'fiskaltrust\'s helipad ({m["helipad"]}), not from this portal (README.md, "Install").',
+                "- [ ] Install the fiskaltrust Android launcher app; the POS app starts it with the CashBox id and access "
+                "token fiskaltrust gives that CashBox.",
+            ]
+        elif m["launcher"] == catalog.LAUNCHER_1:
+            test, install = (
+                ("test.cmd", "install-service.cmd") if m["windows"] else ("sudo ./test.sh", "sudo ./install-service.sh")
             )
+            admin = " as administrator" if m["windows"] else ""
+            machines += [
+                f"- [ ] Download fiskaltrust's Launcher 1.x ({'.NET' if m['windows'] else 'Mono'} Launcher); put the "
+                "package's `configuration.json` next to `fiskaltrust.exe`, and the `<appSettings>` of its "
+                '`fiskaltrust.exe.config` into the launcher\'s (README.md, "Install").',
+                f"- [ ] Run the launcher's `{test}`{admin}; the middleware starts; stop it.",
+                f"- [ ] Run the launcher's `{install}`{admin}; the service runs.",
+            ]
         else:
             machines += [
                 "- [ ] Put the fiskaltrust Launcher 2.0 next to the files.",

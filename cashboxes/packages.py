@@ -1,29 +1,43 @@
 """Deployment packages: what the installer takes to each machine, signed by the portal.
 
-Per CashBox a zip (`cashbox_package`):
+Per CashBox a zip (`cashbox_package`) whose files follow the launcher that runs the machine
+(`catalog.launcher_for`: Launcher 2.0 in Germany and Italy, Launcher 1.x in every other market,
+the Android launcher on Android):
 
-- `launcher.configuration.json`: Launcher 2.0 settings (`ftCashBoxId`, `accessToken`,
-  `configurationUrl` = this portal, `serviceFolder` of the machine's platform, `sandbox`);
-- `Configuration-<cashboxId>.json`: the published configuration, secrets included, byte for byte
-  what the launcher would fetch from the portal (for offline use);
-- the install, test and uninstall scripts of the machine's platform: `.cmd` (CRLF) on Windows,
-  `.sh` (LF, executable) on Linux and macOS; none on Android, whose launcher is an app;
-- `README.md` for the person at that machine: its role, what runs on it, what to plug in, ports
-  and outbound hosts, the preflight checklist of the known pitfalls, how to install and verify;
-- `MANIFEST.json` (SHA-256 and size of every other file, the CashBox id, the published revision)
-  and `MANIFEST.sig`, the portal's raw 64-byte Ed25519 signature of the MANIFEST.json bytes.
+- Launcher 2.0: `launcher.configuration.json` (`ftCashBoxId`, `accessToken`, `configurationUrl` =
+  this portal, `serviceFolder` of the machine's platform, `sandbox`); the install, test and
+  uninstall scripts of the platform, `.cmd` (CRLF) on Windows, `.sh` (LF, executable) on Linux and
+  macOS; and `Configuration-<cashboxId>.json`, the published configuration byte for byte as the
+  launcher fetches it, for offline use, but only when it holds no value the launcher decrypts
+  (`keys.is_encrypted_key`: a queue's connection string): the launcher would fail on that value
+  in plain text, so such a configuration reaches it only from the portal, encrypted for its key.
+- Launcher 1.x (`fiskaltrust.exe`; it fetches configurations from fiskaltrust's helipad only, so
+  the package runs it offline): `fiskaltrust.exe.config` (appSettings `cashboxid`, `accesstoken`,
+  `useoffline` true, `sandbox`, `servicefolder`; CRLF on Windows) and `configuration.json`, the
+  published configuration as it is (Launcher 1.x decrypts nothing). No scripts: the launcher
+  from fiskaltrust brings its own.
+- Android (the app fetches its configuration from fiskaltrust's helipad at a fixed address):
+  no launcher files; `configuration-for-reference-only.json`, the configuration with its
+  secrets masked, for the person who creates the CashBox at fiskaltrust.
+
+Every package has `README.md` for the person at that machine (its role, what runs on it, what to
+plug in, ports and outbound hosts, the preflight checklist of the known pitfalls, how to install
+and verify), and `MANIFEST.json` (SHA-256 and size of every other file, the CashBox id, the
+published revision) and `MANIFEST.sig`, the portal's raw 64-byte Ed25519 signature of the
+MANIFEST.json bytes.
 
 Per outlet a bundle (`outlet_bundle`): every CashBox's package as `<description-slug>-<id>.zip`,
 the topology drawing the caller passes (`topology.svg`), `ROLLOUT-CHECKLIST.md` (machines others
-depend on first, then the tills) and its own MANIFEST.json and MANIFEST.sig.
+depend on first, then the tills; each with the steps of its own launcher) and its own
+MANIFEST.json and MANIFEST.sig.
 
 Deterministic: equal inputs give equal bytes (entries sorted, times 1980-01-01, fixed permissions,
 no directory entries, JSON with sorted keys and fixed separators, fixed line endings). The inputs
 are the published configuration, the CashBox's machine fields (description, role, platform, host
-name; changing one raises its revision), its access token (rotating it does not raise the
-revision, yet changes the package), which queues of other machines use its SCUs, the signing key
-and `portal_url`. Loading is two queries, for one CashBox or a whole
-outlet; everything after it is a function of plain data.
+name; changing one raises its revision), the outlet's country (which decides the launcher), its
+access token (rotating it does not raise the revision, yet changes the package), which queues of
+other machines use its SCUs, the signing key and `portal_url`. Loading is two queries, for one
+CashBox or a whole outlet; everything after it is a function of plain data.
 
 The text is English whatever the request's language: a revision's package is one file for
 everyone, and the one language an installer anywhere can be expected to read. Progress messages
@@ -31,6 +45,7 @@ and errors are for the portal's user and follow the active language.
 """
 
 import hashlib
+import html
 import json
 import re
 import uuid
@@ -45,6 +60,7 @@ from django.utils.translation import gettext as _
 
 from cashboxes import catalog, keys, package_text, zips
 from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
+from cashboxes.configuration import MASK
 from portal import signing
 
 # The launcher takes its configuration from this portal (configurationUrl); `sandbox` only turns
@@ -53,6 +69,26 @@ from portal import signing
 SANDBOX = False
 LAUNCHER_FILE = "launcher.configuration.json"
 MANIFEST, SIGNATURE = "MANIFEST.json", "MANIFEST.sig"
+# Launcher 1.x reads its settings from the .config file named after its executable and, with
+# useoffline, the CashBox configuration from configuration.json next to it (brief 2.3, 2.4).
+LAUNCHER_1_SETTINGS, LAUNCHER_1_CONFIGURATION = "fiskaltrust.exe.config", "configuration.json"
+# The Android app reads no file: a name nobody takes for one a launcher reads.
+ANDROID_REFERENCE = "configuration-for-reference-only.json"
+LAUNCHER_NAMES = {
+    catalog.LAUNCHER_2: "Launcher 2.0",
+    catalog.LAUNCHER_1: "Launcher 1.x",
+    catalog.ANDROID_LAUNCHER: "Android launcher",
+}
+# Launcher 1.x's `servicefolder`: the folder whose `service` subfolder holds the configuration and
+# the receipt journals (%ProgramData%\fiskaltrust\service, /usr/share/fiskaltrust/service by
+# default: fiskaltrust docs, middleware/setup.md; Launcher 2.0 migrates the value unchanged to
+# its serviceFolder, LegacyConfigFileReader.cs). macOS keeps /usr/share read-only (System
+# Integrity Protection), so there it is Launcher 2.0's folder.
+LAUNCHER_1_SERVICE_FOLDERS = {
+    Platform.WINDOWS: "C:/ProgramData/fiskaltrust",
+    Platform.LINUX: "/usr/share/fiskaltrust",
+    Platform.MACOS: "/Library/Application Support/fiskaltrust",
+}
 SCRIPTS = {
     Platform.WINDOWS: ("install.cmd", "test.cmd", "uninstall.cmd"),
     Platform.LINUX: ("install.sh", "test.sh", "uninstall.sh"),
@@ -73,6 +109,12 @@ FISKALTRUST_HOSTS = (
     ("packages-2-0.fiskaltrust.cloud", 443, "Launcher 2.0 downloads the middleware packages"),
     ("helipad.fiskaltrust.cloud", 443, "upload of the receipt journals to fiskaltrust.Cloud"),
     ("dc.services.visualstudio.com", 443, "telemetry"),
+)
+# The Android launcher's one address (Constants/Urls.cs HELIPAD_PRODUCTION); Launcher 1.x
+# offline makes no connection of its own (fiskaltrust docs, middleware/configuration.md).
+HELIPAD = "https://helipad.fiskaltrust.cloud/"
+ANDROID_HOSTS = (
+    ("helipad.fiskaltrust.cloud", 443, "the Android launcher: its configuration, and upload of the receipt journals"),
 )
 # Further hosts an SCU package (or a hosted signing service, by its URL) talks to.
 SIGNING_HOSTS = {
@@ -238,6 +280,7 @@ def load(*, cashbox=None, outlet=None):
                 "description": row["description"],
                 "role": row["machine_role"],
                 "platform": row["platform"],
+                "launcher": catalog.launcher_for(row["outlet_country"], row["platform"]),
                 "hostname": row["hostname"],
                 "access_token": keys.access_token(row["private_key_encrypted"]),
                 "revision": row["revision"],
@@ -320,6 +363,80 @@ def _scu_ids(configuration):
     for queue in configuration.get("ftQueues") or []:
         ids.update(scu_id for scu_id, _urls in _scu_records(queue) if scu_id)
     return ids
+
+
+# ------------------------------------------------------------------ per launcher (pure)
+
+
+def launcher_of(machine):
+    """The launcher that runs the machine (load() puts it in; catalog.launcher_for)."""
+    return machine.get("launcher") or catalog.launcher_for(machine["outlet"]["country"], machine["platform"])
+
+
+def service_folder(machine):
+    """The service folder the machine's launcher uses ("" on Android: the app keeps its own data)."""
+    if launcher_of(machine) == catalog.LAUNCHER_1:
+        return LAUNCHER_1_SERVICE_FOLDERS.get(machine["platform"], "")
+    return catalog.SERVICE_FOLDERS.get(machine["platform"], "")
+
+
+def scripts_for(machine):
+    """The package's scripts: Launcher 2.0's of the platform; none for the other launchers."""
+    return SCRIPTS.get(machine["platform"], ()) if launcher_of(machine) == catalog.LAUNCHER_2 else ()
+
+
+def encrypted_values(configuration):
+    """(queue, key) of every non-empty queue Configuration value Launcher 2.0 decrypts
+    (keys.is_encrypted_key), sorted; `queue` is its CashBoxIdentification or id."""
+    found = set()
+    for queue in configuration.get("ftQueues") or []:
+        parameters = queue.get("Configuration") or {}
+        for key, value in parameters.items():
+            if value not in (None, "") and keys.is_encrypted_key(key):
+                found.add((_identification(parameters) or queue.get("Id") or "", key))
+    return sorted(found)
+
+
+@cache
+def _secret_names(package):
+    """The parameters of a package the portal keeps as secrets (catalog), by package."""
+    option = _option(package)
+    if option:
+        return frozenset(option.secret_names)
+    names = set()
+    for country in catalog.COUNTRIES.values():
+        queue_package = country.queue_package(package)
+        if queue_package:
+            names |= {p.name for p in (*queue_package.parameters, *country.queue_parameters) if p.secret}
+    return frozenset(names)
+
+
+def masked(configuration):
+    """A copy of a configuration with every secret value (catalog secrets, and the values
+    Launcher 2.0 decrypts) replaced by MASK, for a copy kept for reference only."""
+
+    def hide(values, secret):
+        return {
+            key: MASK
+            if value not in (None, "") and (key in secret or keys.is_encrypted_key(key))
+            # the init_ftQueueXX records (Austria's receipt counter key is in one)
+            else [hide(item, secret) if isinstance(item, dict) else item for item in value]
+            if isinstance(value, list)
+            else value
+            for key, value in values.items()
+        }
+
+    def mask(component):
+        return {
+            **component,
+            "Configuration": hide(component.get("Configuration") or {}, _secret_names(component.get("Package") or "")),
+        }
+
+    copy = dict(configuration)
+    for group in ("ftQueues", "ftSignaturCreationDevices", "helpers"):
+        if configuration.get(group):
+            copy[group] = [mask(component) for component in configuration[group]]
+    return copy
 
 
 # ------------------------------------------------------------------ describing (pure)
@@ -433,6 +550,8 @@ def describe(machine, portal_url):
     scus_known = machine["scus"]
     users = machine["users"]
     platform = machine["platform"]
+    launcher = launcher_of(machine)
+    folder = service_folder(machine)
     portal = normalized_portal_url(portal_url)
     local_ids = set(_local_scu_ids(configuration))
     ports, outbound, plug, preflight, role, after = [], {}, [], [], [], []
@@ -456,12 +575,16 @@ def describe(machine, portal_url):
         if why not in outbound[key]["why"]:
             outbound[key]["why"].append(why)
 
-    portal_parts = urlsplit(portal)
-    add_outbound(
-        portal_parts.hostname, portal_parts.port or catalog.DEFAULT_PORTS[portal_parts.scheme], "this portal: configuration"
-    )
-    for host, port, why in FISKALTRUST_HOSTS:
-        add_outbound(host, port, why)
+    if launcher == catalog.LAUNCHER_2:
+        portal_parts = urlsplit(portal)
+        add_outbound(
+            portal_parts.hostname, portal_parts.port or catalog.DEFAULT_PORTS[portal_parts.scheme], "this portal: configuration"
+        )
+        for host, port, why in FISKALTRUST_HOSTS:
+            add_outbound(host, port, why)
+    elif launcher == catalog.ANDROID_LAUNCHER:
+        for host, port, why in ANDROID_HOSTS:
+            add_outbound(host, port, why)
 
     # SCUs on this machine
     scus = []
@@ -641,18 +764,33 @@ def describe(machine, portal_url):
 
     # The preflight checklist: the known pitfalls that apply here (brief section 6).
     checks = [
-        "The ports in the table below are free on this machine: no other program listens on them "
-        + (
-            "(`netstat -ano | findstr LISTENING`)."
-            if platform == Platform.WINDOWS
-            else "(`ss -ltnp` on Linux, `lsof -iTCP -sTCP:LISTEN` on macOS)."
+        (
+            "The ports in the table below are free on this device: no other app listens on them."
+            if platform == Platform.ANDROID
+            else "The ports in the table below are free on this machine: no other program listens on them "
+            + (
+                "(`netstat -ano | findstr LISTENING`)."
+                if platform == Platform.WINDOWS
+                else "(`ss -ltnp` on Linux, `lsof -iTCP -sTCP:LISTEN` on macOS)."
+            )
         )
         + " Two components cannot share a port.",
         'Inbound ports marked "yes" are open in this machine\'s firewall for the outlet network, and the outbound '
         "connections below are allowed by the firewall (and proxy) of the outlet.",
-        f"This machine reaches the portal: {code(portal + 'healthz')} answers in a browser or with `curl`.",
     ]
-    if hardware:
+    if launcher == catalog.LAUNCHER_2:
+        checks.append(f"This machine reaches the portal: {code(portal + 'healthz')} answers in a browser or with `curl`.")
+    elif launcher == catalog.ANDROID_LAUNCHER:
+        checks.append(
+            f"The device has the internet at the first start of the app: it fetches the configuration from {code(HELIPAD)}."
+        )
+    else:
+        checks.append(
+            "The scripts of the launcher you downloaded set none of the settings of "
+            f"{code(LAUNCHER_1_SETTINGS)} themselves (no `-cashboxid=`, `-accesstoken=` or `-useoffline=`): "
+            "a parameter there writes over the value of the file."
+        )
+    if hardware and launcher != catalog.ANDROID_LAUNCHER:
         checks += [
             "USB power saving is off for the TSE's port: "
             + (
@@ -665,7 +803,7 @@ def describe(machine, portal_url):
             "The virus scanner leaves the TSE "
             + ("drive" if platform == Platform.WINDOWS else "device")
             + " and the service folder "
-            + code(catalog.SERVICE_FOLDERS.get(platform, ""))
+            + code(folder)
             + " alone (exclude both).",
             "This machine is not a virtual machine: a USB or SD TSE passed through to a VM fails with errors such as "
             '"Invalid Response from TSE". Use a physical machine, or a network, server or cloud TSE.',
@@ -698,21 +836,33 @@ def describe(machine, portal_url):
         )
         checks.append(f"{md(machine_name)} is installed and running, and {code(address)} answers from here ({test}).")
     checks += preflight
-    if platform == Platform.LINUX:
+    service = ""
+    if launcher == catalog.LAUNCHER_2:
+        if platform == Platform.LINUX:
+            after.append(
+                "If the service does not start because it cannot write the keyring (a known issue of Launcher 2.0 as a "
+                'Linux service), add `"useLegacyDataProtection": true` to launcher.configuration.json and install again.'
+            )
+        service = service_name(machine)
         after.append(
-            "If the service does not start because it cannot write the keyring (a known issue of Launcher 2.0 as a "
-            'Linux service), add `"useLegacyDataProtection": true` to launcher.configuration.json and install again.'
+            "Changes made in the portal reach this machine only after a rebuild there and a restart of the middleware "
+            + {
+                Platform.WINDOWS: f"(`Restart-Service {service}` in PowerShell as administrator)",
+                Platform.LINUX: f"(`sudo systemctl restart {service}`)",
+                Platform.MACOS: f"(`sudo launchctl kickstart -k system/{service}`)",
+            }.get(platform, "")
+            + "; in offline mode not at all."
         )
-    service = service_name(machine)
-    after.append(
-        "Changes made in the portal reach this machine only after a rebuild there and a restart of the middleware "
-        + {
-            Platform.WINDOWS: f"(`Restart-Service {service}` in PowerShell as administrator)",
-            Platform.LINUX: f"(`sudo systemctl restart {service}`)",
-            Platform.MACOS: f"(`sudo launchctl kickstart -k system/{service}`)",
-        }.get(platform, "")
-        + "; in offline mode not at all."
-    )
+    elif launcher == catalog.LAUNCHER_1:
+        after.append(
+            "Changes made in the portal reach this machine only with a new package: after a rebuild there, put the new "
+            f"{code(LAUNCHER_1_CONFIGURATION)} in place of this one and restart the middleware's service."
+        )
+    else:
+        after.append(
+            "Changes made in this portal do not reach this device: make them at fiskaltrust too. The app takes them "
+            "from fiskaltrust's helipad when it starts."
+        )
 
     outbound_rows = [
         {"address": value["address"], "why": md("; ".join(value["why"]))}
@@ -787,7 +937,7 @@ def launcher_configuration(machine, portal_url):
         "sandbox": SANDBOX,
     }
     folder = catalog.SERVICE_FOLDERS.get(machine["platform"], "")
-    if folder:  # Android has none: its launcher is an app that keeps its own data
+    if folder:
         data["serviceFolder"] = folder
     return data
 
@@ -811,23 +961,81 @@ def _scripts(platform):
         return {name: _render(name, context, crlf=name.endswith(".cmd")) for name in SCRIPTS.get(platform, ())}
 
 
+def launcher_1_settings(machine):
+    """fiskaltrust.exe.config of Launcher 1.x: the appSettings of an offline CashBox (brief 2.4),
+    CRLF on Windows."""
+    settings = (
+        ("cashboxid", machine["id"]),
+        ("accesstoken", machine["access_token"]),
+        ("useoffline", "true"),
+        ("sandbox", "true" if SANDBOX else "false"),
+        ("servicefolder", service_folder(machine)),
+    )
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<configuration>",
+        "  <appSettings>",
+        *(f'    <add key="{html.escape(key)}" value="{html.escape(value)}" />' for key, value in settings),
+        "  </appSettings>",
+        "</configuration>",
+        "",
+    ]
+    return ("\r\n" if machine["platform"] == Platform.WINDOWS else "\n").join(lines).encode()
+
+
+def _android_variant(configuration):
+    """Which of the Android launcher's two apps serves the queues' URLs (one per protocol)."""
+    schemes = {urlsplit(url).scheme for queue in configuration.get("ftQueues") or [] for url in queue.get("Url") or []}
+    variants = [name for name, found in (("gRPC", "grpc" in schemes), ("HTTP", bool(schemes - {"grpc"}))) if found]
+    if len(variants) == 1:
+        return f"its {variants[0]} variant, for the queue's {variants[0]} URL"
+    return "the gRPC variant for gRPC queue URLs, the HTTP variant for the others"
+
+
+def _launcher_files(machine, portal):
+    """The files the machine's launcher reads (or, on Android, the reference copy), and the README
+    facts about them: ({path: bytes}, {README context})."""
+    launcher = launcher_of(machine)
+    text = machine["configuration_text"]
+    if launcher == catalog.LAUNCHER_1:
+        # Launcher 1.x decrypts nothing: it takes the published values as they are.
+        files = {LAUNCHER_1_SETTINGS: launcher_1_settings(machine), LAUNCHER_1_CONFIGURATION: text.encode()}
+        return files, {"configuration_name": LAUNCHER_1_CONFIGURATION, "settings_name": LAUNCHER_1_SETTINGS}
+    if launcher == catalog.ANDROID_LAUNCHER:
+        return {ANDROID_REFERENCE: dumps(masked(machine["configuration"]))}, {
+            "configuration_name": ANDROID_REFERENCE,
+            "android_variant": _android_variant(machine["configuration"]),
+        }
+    files = {LAUNCHER_FILE: dumps(launcher_configuration(machine, portal))}
+    configuration_name = f"Configuration-{machine['id']}.json"
+    # Launcher 2.0 decrypts these values in the file it reads offline too: a plain one stops it.
+    encrypted = encrypted_values(machine["configuration"])
+    if not encrypted:
+        # As published: the bytes the portal serves the launcher (sorted keys, compact).
+        files[configuration_name] = text.encode()
+    return files, {
+        "configuration_name": configuration_name,
+        "offline_copy": not encrypted,
+        "encrypted": [f"{code(key)} of queue {md(queue)}" for queue, key in encrypted],
+    }
+
+
 def package_files(machine, portal_url, fingerprint, info=None):
     """The files of a CashBox's package without the manifest: {path: bytes}. `info`: describe()'s
     result when the caller has it already."""
     portal = normalized_portal_url(portal_url)
     platform = machine["platform"]
-    configuration_name = f"Configuration-{machine['id']}.json"
-    files = {
-        LAUNCHER_FILE: dumps(launcher_configuration(machine, portal)),
-        # As published: the bytes the portal serves the launcher (sorted keys, compact).
-        configuration_name: machine["configuration_text"].encode(),
-    }
-    files.update(_scripts(platform))
+    launcher = launcher_of(machine)
+    files, facts = _launcher_files(machine, portal)
+    scripts = scripts_for(machine)
+    if scripts:
+        files.update(_scripts(platform))
     info = info or describe(machine, portal)
     outlet = machine["outlet"]
     files["README.md"] = package_text.readme(
         {
             **info,
+            **facts,
             "machine": {
                 "id": machine["id"],
                 "description": md(machine["description"]),
@@ -836,6 +1044,8 @@ def package_files(machine, portal_url, fingerprint, info=None):
                 "revision": machine["revision"],
             },
             "platform": platform,
+            "launcher": launcher,
+            "launcher_name": LAUNCHER_NAMES.get(launcher, launcher),
             "windows": platform == Platform.WINDOWS,
             "android": platform == Platform.ANDROID,
             "macos": platform == Platform.MACOS,
@@ -844,9 +1054,9 @@ def package_files(machine, portal_url, fingerprint, info=None):
                 f"{outlet['number']} {outlet['name']}, {outlet['street']}, {outlet['zip']} {outlet['city']} ({outlet['country']})"
             ),
             "portal": portal,
-            "configuration_name": configuration_name,
-            "service_folder": catalog.SERVICE_FOLDERS.get(platform, ""),
-            "scripts": sorted(SCRIPTS.get(platform, ())),
+            "helipad": HELIPAD,
+            "service_folder": service_folder(machine),
+            "scripts": sorted(scripts),
             "files": sorted([*files, "README.md"]),
             "fingerprint": fingerprint,
         },
@@ -908,7 +1118,7 @@ def cashbox_package(cashbox, portal_url: str, progress=None) -> bytes:
     _report(progress, 40, _("Writing the files"))
     files = package_files(machine, portal, signing.fingerprint())
     _report(progress, 80, _("Signing the package"))
-    data = signed_zip(files, SCRIPTS.get(machine["platform"], ()), cashbox=machine["id"], revision=machine["revision"])
+    data = signed_zip(files, scripts_for(machine), cashbox=machine["id"], revision=machine["revision"])
     _report(progress, 100, _("Package ready"))
     return data
 
@@ -947,7 +1157,7 @@ def outlet_bundle(outlet, portal_url: str, progress=None, drawing: str | None = 
     files, rollout = {}, []
     for machine, info, content, body, signature in zip(machines, infos, contents, manifests, signatures, strict=True):
         name = package_name(machine)
-        files[name] = write_zip({**content, MANIFEST: body, SIGNATURE: signature}, SCRIPTS.get(machine["platform"], ()))
+        files[name] = write_zip({**content, MANIFEST: body, SIGNATURE: signature}, scripts_for(machine))
         rollout.append((machine, info, name))
     _report(progress, 92, _("Writing the rollout checklist"))
     if drawing:
@@ -971,9 +1181,10 @@ def rollout_checklist(outlet, operator, rollout, portal, has_drawing):
     steps = []
     for position, (machine, info, name) in enumerate(ordered, start=1):
         platform = machine["platform"]
-        scripts = SCRIPTS.get(platform, ())
+        scripts = scripts_for(machine)
         steps.append(
             {
+                "launcher": launcher_of(machine),
                 "position": position,
                 "description": md(machine["description"]),
                 "hostname": code(machine["hostname"]),
@@ -987,6 +1198,7 @@ def rollout_checklist(outlet, operator, rollout, portal, has_drawing):
                 "windows": platform == Platform.WINDOWS,
                 "android": platform == Platform.ANDROID,
                 "service": info["service"],
+                "helipad": HELIPAD,
                 "queues": info["queues"],
                 "shared": info["shared"],
             }

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from cryptography.exceptions import InvalidSignature
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed448 import Ed448PrivateKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import override_settings
 from django.utils import translation
 from django.utils.text import slugify
@@ -297,14 +298,188 @@ def test_a_macos_package_runs_the_launcher_as_a_launchd_daemon(configs):
     assert subprocess.run(["sh", "-n"], input=files["install.sh"], capture_output=True, timeout=10).returncode == 0
 
 
-def test_an_android_package_has_no_scripts_and_no_service_folder(configs):
+def test_an_android_package_has_no_scripts_and_no_launcher_files(configs):
     android = till_with_fiskaly(configs.a.outlet, "Handheld till", Platform.ANDROID, "A-AND-1")
 
     files = unzip(packages.cashbox_package(android, PORTAL))
 
     assert not any(name.endswith((".sh", ".cmd")) for name in files)
-    assert "serviceFolder" not in json.loads(files["launcher.configuration.json"])
+    assert not {"launcher.configuration.json", "fiskaltrust.exe.config", "configuration.json"} & set(files)
+    assert f"Configuration-{android.pk}.json" not in files
     assert "Android launcher" in files["README.md"].decode()
+
+
+# Packages per launcher: Launcher 2.0 (DE, IT), Launcher 1.x (every other market), Android
+
+MYSQL = "fiskaltrust.Middleware.Queue.MySQL"
+CONNECTION = "Server=db.local;Port=3306;Database=ft;Uid=ft;Pwd=db-secret-4;"
+LAUNCHER_2_FILES = {"launcher.configuration.json", "install.cmd", "test.cmd", "uninstall.cmd"}
+
+
+def app_settings(data):
+    """The appSettings of a fiskaltrust.exe.config as {key: value}."""
+    root = ElementTree.fromstring(data)  # noqa: S314 - the package's own bytes, read back
+    return {item.get("key"): item.get("value") for item in root.find("appSettings")}
+
+
+def every_text(files):
+    return "\n".join(data.decode() for name, data in files.items() if name != "MANIFEST.sig")
+
+
+def till_with_mysql(outlet, description, platform=Platform.WINDOWS, identification="DB-1"):
+    """A till whose MySQL queue holds a connection string and signs with a cloud or virtual SCU
+    of the outlet's country, published."""
+    till = factories.cashbox(outlet, description, f"{slugify(description)}.local", platform=platform)
+    if outlet.country == "DE":
+        scu = factories.scu(till, FISKALY, TssId=TSS, **factories.FISKALY_SECRETS)
+    elif outlet.country == "AT":
+        scu = factories.scu(till, "signaturcloud-signing-atrustonline", url=None)
+    else:
+        scu = factories.scu(
+            till,
+            "fiskaltrust.Middleware.SCU.FR.LNE",
+            url=None,
+            Siret=outlet.siret,
+            CompanyName="Operator of A",
+            CertificateSerialNumber="1",
+        )
+    factories.link(factories.queue(till, identification, package=MYSQL, connectionstring=CONNECTION), scu)
+    return published(till)
+
+
+def test_a_german_tills_package_has_the_launcher_2_files_and_its_token_is_a_p256_point(estate):
+    files = unzip(packages.cashbox_package(estate.cashbox, PORTAL))
+
+    assert LAUNCHER_2_FILES | {f"Configuration-{estate.cashbox.pk}.json"} <= set(files)
+    assert not {"fiskaltrust.exe.config", "configuration.json"} & set(files)
+    point = base64.b64decode(json.loads(files["launcher.configuration.json"])["accessToken"], validate=True)
+    assert len(point) == 65 and point[0] == 0x04  # uncompressed P-256 point, as Launcher 2.0 reads it
+    assert "| Launcher | Launcher 2.0 |" in files["README.md"].decode()
+
+
+def test_a_german_till_with_a_mysql_queue_gets_no_offline_configuration_and_its_readme_says_why(configs):
+    till = till_with_mysql(configs.a.outlet, "Database till", identification="A-DB-1")
+
+    files = unzip(packages.cashbox_package(till, PORTAL))
+
+    assert set(files) == LAUNCHER_2_FILES | {"README.md", "MANIFEST.json", "MANIFEST.sig"}
+    assert CONNECTION not in every_text(files) and "db-secret-4" not in every_text(files)
+    text = files["README.md"].decode()
+    assert "no offline copy of the configuration" in text
+    assert "`connectionstring` of queue A-DB-1" in text
+    assert '"Could not parse Cashbox configuration"' in text
+    assert "**This package holds a secret**: the CashBox's access token." in text
+    assert set(json.loads(files["MANIFEST.json"])["files"]) == set(files) - {"MANIFEST.json", "MANIFEST.sig"}
+
+
+def test_any_value_launcher_2_decrypts_keeps_the_offline_configuration_out():
+    configuration = {
+        "ftQueues": [
+            {"Id": "q1", "Configuration": {"ConnectionString": "x", "init_ftQueueDE": [{"CashBoxIdentification": "Q-1"}]}},
+            {"Id": "q2", "Configuration": {"ApiKey_Encrypted": "y", "connectionstring": ""}},
+            {"Id": "q3", "Configuration": {"timeout": 1000}},
+        ]
+    }
+
+    assert packages.encrypted_values(configuration) == [("Q-1", "ConnectionString"), ("q2", "ApiKey_Encrypted")]
+    assert packages.encrypted_values({"ftQueues": [{"Id": "q", "Configuration": {"connectionstring": None}}]}) == []
+
+
+@pytest.mark.parametrize(
+    ("country", "platform", "folder", "newline"),
+    [
+        ("AT", Platform.WINDOWS, "C:/ProgramData/fiskaltrust", "\r\n"),
+        ("FR", Platform.WINDOWS, "C:/ProgramData/fiskaltrust", "\r\n"),
+        ("AT", Platform.LINUX, "/usr/share/fiskaltrust", "\n"),
+        ("FR", Platform.MACOS, "/Library/Application Support/fiskaltrust", "\n"),
+    ],
+)
+def test_a_launcher_1_till_gets_fiskaltrust_exe_config_offline_and_configuration_json_with_the_connection_string(
+    configs, country, platform, folder, newline
+):
+    outlet = factories.outlet(configs.a.outlet.operator, number=7, country=country)
+    till = till_with_mysql(outlet, "Kassa", platform)
+
+    files = unzip(packages.cashbox_package(till, PORTAL))
+
+    assert set(files) == {"fiskaltrust.exe.config", "configuration.json", "README.md", "MANIFEST.json", "MANIFEST.sig"}
+    assert app_settings(files["fiskaltrust.exe.config"]) == {
+        "cashboxid": str(till.pk),
+        "accesstoken": till.access_token,
+        "useoffline": "true",
+        "sandbox": "false",
+        "servicefolder": folder,
+    }
+    settings = files["fiskaltrust.exe.config"].decode()
+    assert settings.count(newline) == settings.count("\n") > 0
+    configuration = json.loads(files["configuration.json"])
+    assert configuration == publication(till).configuration
+    assert configuration["ftQueues"][0]["Configuration"]["connectionstring"] == CONNECTION  # as entered
+
+
+def test_a_launcher_1_readme_says_which_launcher_to_get_and_that_it_runs_offline(configs):
+    outlet = factories.outlet(configs.a.outlet.operator, number=7, country="AT")
+    till = till_with_mysql(outlet, "Kassa")
+    linux = till_with_mysql(outlet, "Kassa Linux", Platform.LINUX, "DB-2")
+
+    text, unix = readme(till), readme(linux)
+
+    assert "| Launcher | Launcher 1.x |" in text
+    assert "Launcher 2.0 serves only Germany" in text
+    assert "only from fiskaltrust's helipad" in text
+    assert "the .NET Launcher" in text and "the Mono Launcher" in unix
+    assert "next to `fiskaltrust.exe`" in text
+    assert "`install-service.cmd` as administrator" in text and "`sudo ./install-service.sh`" in unix
+    assert "Changes made in the portal reach this machine only with a new package" in text
+    assert "launcher.configuration.json" not in text and "portal.example.com:443" not in text
+    assert "`useLegacyDataProtection`" not in unix
+
+
+def test_an_android_tablets_package_says_it_fetches_from_fiskaltrusts_helipad_and_holds_no_secret(configs):
+    tablet = till_with_fiskaly(configs.a.outlet, "Tablet", Platform.ANDROID, "A-TAB-1")
+
+    files = unzip(packages.cashbox_package(tablet, PORTAL))
+
+    assert set(files) == {packages.ANDROID_REFERENCE, "README.md", "MANIFEST.json", "MANIFEST.sig"}
+    text = files["README.md"].decode()
+    assert "fiskaltrust's helipad (https://helipad.fiskaltrust.cloud/)" in text
+    assert "an address built into the app" in text
+    assert "must be created at fiskaltrust too" in text
+    assert f"`{tablet.pk}`" in text and "`cashboxid` and `accesstoken`" in text
+    everything = every_text(files)
+    assert tablet.access_token not in everything
+    for secret in factories.FISKALY_SECRETS.values():
+        assert secret not in everything
+    reference = json.loads(files[packages.ANDROID_REFERENCE])
+    assert reference["ftSignaturCreationDevices"][0]["Configuration"]["ApiSecret"] == "***"
+    assert reference["ftSignaturCreationDevices"][0]["Configuration"]["TssId"] == TSS
+
+
+def test_an_android_cashbox_has_sqlite_queues_only_so_no_connection_string_reaches_its_package(configs):
+    tablet = till_with_fiskaly(configs.a.outlet, "Tablet", Platform.ANDROID, "A-TAB-1")
+
+    with pytest.raises(ValidationError, match="does not run on Android"):
+        factories.queue(tablet, "A-TAB-2", url="grpc://localhost:1300", package=MYSQL, connectionstring=CONNECTION)
+
+    reference = json.loads(unzip(packages.cashbox_package(tablet, PORTAL))[packages.ANDROID_REFERENCE])
+    assert {queue["Package"] for queue in reference["ftQueues"]} == {"fiskaltrust.Middleware.Queue.SQLite"}
+    assert packages.encrypted_values(reference) == []
+
+
+def test_packages_of_every_launcher_are_deterministic_and_list_every_file(configs):
+    austria = factories.outlet(configs.a.outlet.operator, number=7, country="AT")
+    tills = [
+        till_with_mysql(austria, "Kassa"),
+        till_with_fiskaly(configs.a.outlet, "Tablet", Platform.ANDROID, "A-TAB-1"),
+        till_with_mysql(configs.a.outlet, "Database till", identification="A-DB-1"),
+    ]
+
+    for till in tills:
+        data = packages.cashbox_package(till, PORTAL)
+        assert data == packages.cashbox_package(till, PORTAL)
+        files = unzip(data)
+        assert set(json.loads(files["MANIFEST.json"])["files"]) == set(files) - {"MANIFEST.json", "MANIFEST.sig"}
+        assert signing.verify(files["MANIFEST.json"], files["MANIFEST.sig"])
 
 
 # The README
@@ -367,8 +542,15 @@ def test_the_readme_says_how_to_verify_the_signature(estate):
     assert f"{PORTAL}/api/v1/signing-key/" in text
 
 
-def test_the_readme_python_snippet_verifies_an_unzipped_package(estate, tmp_path):
-    files = unzip(packages.cashbox_package(estate.cashbox, PORTAL))
+@pytest.mark.parametrize("kind", ["launcher-2.0", "launcher-1.x", "android"])
+def test_the_readme_python_snippet_verifies_an_unzipped_package(estate, tmp_path, kind):
+    if kind == "launcher-1.x":
+        till = till_with_mysql(factories.outlet(estate.outlet.operator, number=7, country="AT"), "Kassa")
+    elif kind == "android":
+        till = till_with_fiskaly(estate.outlet, "Tablet", Platform.ANDROID, "A-TAB-1")
+    else:
+        till = estate.cashbox
+    files = unzip(packages.cashbox_package(till, PORTAL))
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     (tmp_path / "portal-signing-key.pem").write_text(signing.public_key_pem())
@@ -478,6 +660,35 @@ def test_the_outlet_bundle_is_deterministic(estate):
     assert packages.outlet_bundle(estate.outlet, PORTAL, drawing="<svg/>") == packages.outlet_bundle(
         estate.outlet, PORTAL, drawing="<svg/>"
     )
+
+
+def test_the_rollout_checklist_gives_each_machine_the_steps_of_its_own_launcher(estate):
+    tablet = till_with_fiskaly(estate.outlet, "Tablet", Platform.ANDROID, "A-TAB-1")
+
+    bundle = unzip(packages.outlet_bundle(estate.outlet, PORTAL))
+
+    assert bundle[f"tablet-{tablet.pk}.zip"] == packages.cashbox_package(tablet, PORTAL)
+    text = bundle["ROLLOUT-CHECKLIST.md"].decode()
+    # Each machine's section by its name ("## 2. Tablet (`tablet.local`, Android)").
+    sections = {section.split(" (", 1)[0].split(". ", 1)[1]: section for section in text.split("\n## ")[1:-1]}
+    assert "Create this CashBox at fiskaltrust too" in sections["Tablet"]
+    assert "Launcher 2.0" not in sections["Tablet"] and "launcher.configuration.json" not in sections["Tablet"]
+    assert "Put the fiskaltrust Launcher 2.0 next to the files." in sections["Till 1"]
+    assert "Create this CashBox at fiskaltrust" not in sections["Till 1"]
+
+
+def test_an_austrian_outlets_checklist_has_the_launcher_1_steps(configs):
+    outlet = factories.outlet(configs.a.outlet.operator, number=7, country="AT")
+    till_with_mysql(outlet, "Kassa")
+    till_with_mysql(outlet, "Kassa Linux", Platform.LINUX, "DB-2")
+
+    text = unzip(packages.outlet_bundle(outlet, PORTAL))["ROLLOUT-CHECKLIST.md"].decode()
+
+    assert "Download fiskaltrust's Launcher 1.x (.NET Launcher)" in text
+    assert "Download fiskaltrust's Launcher 1.x (Mono Launcher)" in text
+    assert "Run the launcher's `install-service.cmd` as administrator" in text
+    assert "Run the launcher's `sudo ./install-service.sh`" in text
+    assert "Launcher 2.0 next to" not in text and "install.cmd`" not in text
 
 
 def test_an_outlet_with_an_unpublished_cashbox_gets_no_bundle(estate):
