@@ -211,9 +211,12 @@ class Country:
     name: str
     signing_options: tuple
     queue_packages: tuple
-    # CashBoxIdentification: printable; at most / exactly this many characters.
+    # CashBoxIdentification: printable; at most / exactly this many characters; a pattern it
+    # must match, with the message that says why.
     identification_max: int = 64
     identification_exact: int | None = None
+    identification_pattern: str = ""
+    identification_rule: str = ""
     # How a queue links to SCUs: "one" (exactly one SCU, DE), "many" (AT: several with modes).
     scu_links: str = "one"
     init_suffix: str = ""  # DE -> init_ftQueueDE, init_ftSignaturCreationUnitDE
@@ -238,7 +241,12 @@ class Country:
             "signing_options": [o.as_dict() for o in self.signing_options],
             "queue_packages": [q.as_dict() for q in self.queue_packages],
             "helpers": [h.as_dict() for h in self.helpers],
-            "cashbox_identification": {"max_length": self.identification_max, "exact_length": self.identification_exact},
+            "cashbox_identification": {
+                "max_length": self.identification_max,
+                "exact_length": self.identification_exact,
+                "pattern": self.identification_pattern,
+                "rule": str(self.identification_rule),
+            },
             "scu_links": self.scu_links,
             "remote_signing": self.remote_signing,
             "queue_parameters": [p.as_dict() for p in self.queue_parameters],
@@ -270,7 +278,15 @@ GERMANY = Country(
     name=_("Germany"),
     init_suffix="DE",
     scu_links="one",
-    identification_max=64,
+    # The queue registers its CashBoxIdentification as the TSE's client id
+    # (middleware queue/src/fiskaltrust.Middleware.Localization.QueueDE/RequestCommands/RequestCommand.cs);
+    # TSEs take at most 30 bytes (BSI TR-03153; scu-de Swissbit Interop/NativeWormAPI.cs), and
+    # fiskaltrust's portal allows 2-30 letters, digits and dashes.
+    identification_max=30,
+    identification_pattern=r"[A-Za-z0-9-]{2,30}",
+    identification_rule=_(
+        "In Germany it becomes the TSE's client id: 2 to 30 letters (A-Z, a-z), digits and dashes, nothing else."
+    ),
     queue_packages=QUEUE_PACKAGES,
     helpers=HELPERS,
     signing_options=(

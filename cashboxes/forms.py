@@ -312,6 +312,10 @@ class QueueForm(ParameterFieldsMixin, RuleForm):
             identification.help_text = gettext(
                 "Printable, unique within the PosOperator, at most %(n)d characters; fixed once saved."
             ) % {"n": limit}
+            if info and info.identification_rule:
+                identification.help_text = (
+                    f"{info.identification_rule} {gettext('Unique within the PosOperator; fixed once saved.')}"
+                )
             if not self.initial.get("urls"):
                 self.initial["urls"] = [suggest_url(cashbox, 1200)]
         else:
@@ -383,9 +387,10 @@ class ScuForm(ParameterFieldsMixin, RuleForm):
             del self.fields["urls"]  # a hosted or in-queue SCU has no address of its own
             del self.fields["version"]  # nor a package of its own
         elif self.instance._state.adding:
-            self.initial.setdefault("version", versions.newest(option.package))
-        elif self.instance._state.adding and not self.initial.get("urls"):
-            self.initial["urls"] = [suggest_url(cashbox, 1400)]
+            if not self.initial.get("version"):
+                self.initial["version"] = versions.newest(option.package)
+            if not self.initial.get("urls"):
+                self.initial["urls"] = [suggest_url(cashbox, 1400)]
         devices = SigningDevice.objects.for_user(self.user, CHANGE).filter(operator_id=cashbox.operator_id, vendor=option.id)
         device = self.fields["signing_device"]
         device.queryset = devices.filter(Q(outlet_id=cashbox.outlet_id) | Q(kind=catalog.CLOUD))

@@ -71,6 +71,8 @@ def check_identification(queue):
         raise ValidationError(
             {"cashbox_identification": _("In this country it has at most %(n)d characters.") % {"n": info.identification_max}}
         )
+    if info and info.identification_pattern and not re.fullmatch(info.identification_pattern, value):
+        raise ValidationError({"cashbox_identification": str(info.identification_rule)})
 
 
 def _platform_label(platform):

@@ -358,6 +358,21 @@ def test_a_french_cashbox_identification_has_at_most_20_characters(operator_api,
     assert just_right.status_code == 201, just_right.json()
 
 
+@pytest.mark.parametrize(
+    "identification, accepted",
+    [("A" * 31, False), ("A" * 30, True), ("T", False), ("T-1", True), ("TILL_1", False), ("TILL 1", False), ("KASSE-Ä1", False)],
+)
+def test_a_german_cashbox_identification_is_a_tse_client_id(operator_api, configs, identification, accepted):
+    response = operator_api.post(url("queue-list"), queue_body(configs.a.cashbox, identification), format="json")
+
+    if accepted:
+        assert response.status_code == 201, response.json()
+    else:
+        assert response.status_code == 400
+        message = response.json()["cashbox_identification"][0]
+        assert "TSE's client id" in message or "at most 30 characters" in message or "printable" in message.lower()
+
+
 def test_the_cashbox_identification_of_a_queue_cannot_change(operator_api, configs):
     response = operator_api.patch(url("queue-detail", configs.a.queue), {"cashbox_identification": "A-OTHER"}, format="json")
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cashboxes import services
+from cashboxes import services, versions
 from cashboxes.choices import ComponentState, MachineRole, Platform
 from cashboxes.models import CashBox, Helper, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.choices import AuditAction
@@ -245,6 +245,13 @@ def test_reader_sees_the_cashbox_page_without_any_way_to_change_it(client, cast,
     assert "A-TILL-1" in html
     for route in ("queue-create", "scu-create", "cashbox-token-reveal", "cashbox-edit"):
         assert reverse(route, args=[configs.a.cashbox.pk]) not in html
+
+
+def test_a_new_scu_form_suggests_a_free_port_and_the_newest_release(dealer, configs):
+    url = reverse("scu-create", args=[configs.a.cashbox.pk]) + f"?package={FISKALY}"
+    html = page(dealer.get(url))
+    assert 'value="grpc://localhost:1400"' not in html and "grpc://localhost:1400" in html  # a free port, suggested
+    assert f'value="{versions.newest(FISKALY)}"' in html
 
 
 # ---------------------------------------------------------------- queues

@@ -258,8 +258,14 @@ def test_cashbox_identification_is_printable_ascii_without_spaces_at_the_ends(ti
     refused(unsaved_queue(till, value), "cashbox_identification")
 
 
-def test_cashbox_identification_with_inner_spaces_and_punctuation_is_fine(till):
-    assert factories.queue(till, "Till 1/Front-Desk.2").cashbox_identification == "Till 1/Front-Desk.2"
+def test_cashbox_identification_with_inner_spaces_and_punctuation_is_fine_outside_germany(cast):
+    vienna = factories.cashbox(factories.outlet(cast.operator_org, 5, "AT", city="Wien", postal_code="1010"), "Kassa")
+    assert factories.queue(vienna, "Till 1/Front-Desk.2").cashbox_identification == "Till 1/Front-Desk.2"
+
+
+@pytest.mark.parametrize("identification", ["Till 1", "T_1", "T.1", "A" * 31, "X"])
+def test_a_german_cashbox_identification_is_2_to_30_letters_digits_and_dashes(till, identification):
+    refused(unsaved_queue(till, identification), "cashbox_identification")
 
 
 def test_cashbox_identification_is_unique_per_operator(cast, till):
