@@ -14,10 +14,11 @@ notes) and section 4 of the domain brief:
   work without it).
 
 The capacity model fills the seeds' empty "Performance" section with the figures of the brief
-(section 4.1): a TSE handles about 3 signatures a second; a receipt takes 2 signatures in the
-implicit flow; each queue signs with exactly one TSE, so a queue's load cannot be spread; client
-limits per TSE; fair use per outlet (25 active queues, 25 tills or terminals, 150,000 signatures
-a month).
+(section 4.1, in cashboxes.capacity): a TSE handles about 3 signatures a second; a receipt takes
+2 signatures in the implicit flow; each queue signs with exactly one TSE, so a queue's load cannot
+be spread; client limits per TSE; fair use per outlet (25 active queues, 25 tills or terminals,
+150,000 signatures a month, where fair use counts up to 3 signatures a receipt with a cloud TSE
+and up to 8 with a hardware TSE).
 
 The counts are those of the plan scenarios.planner makes for the same inputs.
 """
@@ -25,18 +26,21 @@ The counts are those of the plan scenarios.planner makes for the same inputs.
 import math
 from dataclasses import dataclass, field
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cashboxes import catalog
+from cashboxes import catalog, versions
+from cashboxes.capacity import (
+    FAIR_USE_DEVICES,
+    FAIR_USE_QUEUES,
+    FAIR_USE_SIGNATURES_PER_MONTH,
+    SIGNATURES_PER_REQUEST,
+    TSE_SIGNATURES_PER_SECOND,
+    fair_use_signatures_per_transaction,
+    number,
+)
 from scenarios import definitions
 
-SIGNATURES_PER_RECEIPT = 2
-TSE_SIGNATURES_PER_SECOND = 3.0
-FAIR_USE_QUEUES = 25
-FAIR_USE_DEVICES = 25  # tills and terminals together
-FAIR_USE_SIGNATURES_PER_MONTH = 150_000
 STABLE, UNRELIABLE = "stable", "unreliable"
 INTERNET = (STABLE, UNRELIABLE)
 # A TSE reached through a serial (COM) port works in a virtual machine; USB and SD TSEs do not
@@ -117,7 +121,7 @@ class Assessment:
 
 
 def signatures_per_second(receipts_per_minute):
-    return receipts_per_minute / 60 * SIGNATURES_PER_RECEIPT
+    return receipts_per_minute / 60 * SIGNATURES_PER_REQUEST
 
 
 def tses_needed(queues, load, max_clients):
@@ -131,13 +135,6 @@ def tses_needed(queues, load, max_clients):
     by_load = math.floor(TSE_SIGNATURES_PER_SECOND / per_queue + _EPSILON) if per_queue > 0 else queues
     per_device = max(1, min(by_load, max_clients or queues))
     return max(1, math.ceil(queues / per_device))
-
-
-def number(value, decimals=0):
-    """A number as the active language writes it (160,000 / 160.000; 4.5 / 4,5)."""
-    if decimals:
-        return formats.number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
-    return formats.number_format(round(value), use_l10n=True, force_grouping=True)
 
 
 class Context:
@@ -315,19 +312,29 @@ def _fair_use(item, context):
             },
         )
     if inputs.monthly_receipts:
-        signatures = inputs.monthly_receipts * SIGNATURES_PER_RECEIPT
+        # The policy counts more signatures per receipt than the TSE's load (SIGNATURES_PER_REQUEST),
+        # by kind of TSE: its upper bound, so the warning errs on the safe side.
+        per_receipt = fair_use_signatures_per_transaction(context.option.kind)
+        signatures = inputs.monthly_receipts * per_receipt
         if signatures > FAIR_USE_SIGNATURES_PER_MONTH:
             outlets.append(math.ceil(signatures / FAIR_USE_SIGNATURES_PER_MONTH))
             item.warn(
                 "DE-FAIR-USE-SIGNATURES",
-                _(
-                    "About %(n)s signatures a month (%(receipts)s receipts, %(per)s signatures each) exceed the fair-use "
-                    "limit of %(limit)s per outlet."
+                (
+                    _(
+                        "%(receipts)s receipts a month count as up to %(n)s signatures with a cloud TSE (up to %(per)s "
+                        "each), above the fair-use limit of %(limit)s per outlet."
+                    )
+                    if context.option.kind == catalog.CLOUD
+                    else _(
+                        "%(receipts)s receipts a month count as up to %(n)s signatures with a hardware TSE (up to "
+                        "%(per)s each), above the fair-use limit of %(limit)s per outlet."
+                    )
                 )
                 % {
                     "n": number(signatures),
                     "receipts": number(inputs.monthly_receipts),
-                    "per": number(SIGNATURES_PER_RECEIPT),
+                    "per": number(per_receipt),
                     "limit": number(FAIR_USE_SIGNATURES_PER_MONTH),
                 },
             )
@@ -723,6 +730,14 @@ def validate(inputs):
             "country": country.name,
             "ids": ", ".join(o.id for o in country.signing_options),
         }
+    else:
+        option = country.signing_option(inputs.signing)
+        if option.placement == catalog.COMPONENT and not versions.newest(option.package):
+            # A plan pins the newest release of each package; without one there is nothing to pin.
+            errors["signing"] = _(
+                "No released version of %(package)s is known to the portal: build this CashBox by hand and enter the "
+                "version fiskaltrust gives you."
+            ) % {"package": option.package}
     for name in ("pos_systems", "terminals", "peak_receipts_per_minute", "monthly_receipts"):
         value = getattr(inputs, name)
         if value is not None and value < 0:

@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.utils import translation
 
-from cashboxes import catalog
+from cashboxes import capacity, catalog
 from scenarios import advisor, planner
 from scenarios.advisor import Inputs
 
@@ -40,6 +40,7 @@ ITALIAN = (OK, ITALY, ITALY, SHARED_SERVICE, OK, OK, HOSTED_ELSEWHERE)
 AVAILABILITY = {
     ("DE", "fiskaly"): (OK, OK, OK, OK, OK, OK, HOSTED_DE),
     ("DE", "swissbit-cloud"): SINGLE_CLIENT_DE,
+    ("DE", "swissbit-cloud-v2"): SINGLE_CLIENT_DE,
     ("DE", "deutsche-fiskal"): SINGLE_CLIENT_DE,
     ("DE", "swissbit"): HARDWARE_DE,
     ("DE", "cryptovision"): HARDWARE_DE,
@@ -259,13 +260,32 @@ def test_twenty_five_devices_are_within_fair_use():
         assert not any(code.startswith("DE-FAIR-USE") for code in codes(item)), item["id"]
 
 
-def test_80000_receipts_a_month_are_160000_signatures_above_fair_use():
-    item = verdict(Inputs("DE", 2, 0, False, "fiskaly", 20, monthly_receipts=80_000), "scu-per-pos")
+@pytest.mark.parametrize("kind,signatures", [(catalog.CLOUD, 3), (catalog.HARDWARE, 8), (catalog.NETWORK, 8)])
+def test_fair_use_counts_the_upper_bound_of_signatures_per_transaction_by_tse_kind(kind, signatures):
+    assert capacity.fair_use_signatures_per_transaction(kind) == signatures
+
+
+def test_fair_use_counts_three_signatures_a_receipt_with_a_cloud_tse():
+    item = verdict(Inputs("DE", 2, 0, False, "fiskaly", 20, monthly_receipts=60_000), "scu-per-pos")
     (warning,) = [w for w in item["warnings"] if w["code"] == "DE-FAIR-USE-SIGNATURES"]
-    assert warning["message"].startswith("About 160,000 signatures a month (80,000 receipts, 2 signatures each)")
+    assert warning["message"] == (
+        "60,000 receipts a month count as up to 180,000 signatures with a cloud TSE (up to 3 each), "
+        "above the fair-use limit of 150,000 per outlet."
+    )
     assert "DE-FAIR-USE-VIRTUAL-OUTLETS" in codes(item)
-    within = verdict(Inputs("DE", 2, 0, False, "fiskaly", 20, monthly_receipts=75_000), "scu-per-pos")
+    within = verdict(Inputs("DE", 2, 0, False, "fiskaly", 20, monthly_receipts=50_000), "scu-per-pos")
     assert not any(code.startswith("DE-FAIR-USE") for code in codes(within))
+
+
+def test_a_hardware_tse_reaches_the_fair_use_limit_before_a_cloud_tse():
+    hardware = verdict(Inputs("DE", 2, 0, False, "swissbit", 20, monthly_receipts=20_000), "scu-per-pos")
+    (warning,) = [w for w in hardware["warnings"] if w["code"] == "DE-FAIR-USE-SIGNATURES"]
+    assert warning["message"].startswith("20,000 receipts a month count as up to 160,000 signatures with a hardware TSE (up to 8")
+    cloud = verdict(Inputs("DE", 2, 0, False, "fiskaly", 20, monthly_receipts=20_000), "scu-per-pos")
+    assert not any(code.startswith("DE-FAIR-USE") for code in codes(cloud))
+    # Epson's network TSE counts as a hardware TSE.
+    network = verdict(Inputs("DE", 2, 0, False, "epson", 20, monthly_receipts=20_000), "scu-per-pos")
+    assert "DE-FAIR-USE-SIGNATURES" in codes(network)
 
 
 def test_fair_use_is_a_german_policy():
@@ -367,8 +387,10 @@ def test_german_output_with_german_plurals_and_numbers():
     assert "2 TSEs auf dem Server bedienen 4 Kassen." in server["explanation"]
     assert "1 TSE auf dem Server bedient 1 Kasse." in one["explanation"]
     messages = {w["code"]: w["message"] for w in server["warnings"]}
-    assert messages["DE-FAIR-USE-SIGNATURES"].startswith("Etwa 160.000 Signaturen pro Monat (80.000 Belege")
-    assert messages["DE-FAIR-USE-VIRTUAL-OUTLETS"].startswith("Teilen Sie den Standort in 2 virtuelle Standorte")
+    assert messages["DE-FAIR-USE-SIGNATURES"].startswith(
+        "80.000 Belege pro Monat zählen mit einer Hardware-TSE als bis zu 640.000"
+    )
+    assert messages["DE-FAIR-USE-VIRTUAL-OUTLETS"].startswith("Teilen Sie den Standort in 5 virtuelle Standorte")
     assert any(line.startswith("Spitzenlast 2,0 Signaturen pro Sekunde") for line in server["explanation"])
     assert items["scu-per-pos"]["explanation"][0] == "Passt unter 3 möglichen Szenarien am besten zu diesem Standort."
     assert items["hosted-middleware"]["reasons"][0].startswith("In Deutschland nur")
@@ -381,7 +403,7 @@ def test_every_message_is_translated_into_german():
     samples = [
         Inputs("DE", 4, 0, True, "swissbit", 120, virtualised_server=True, monthly_receipts=80_000),
         Inputs("DE", 150, 0, True, "swissbit", 600),
-        Inputs("DE", 1, 30, True, "fiskaly", 300, internet="unreliable"),
+        Inputs("DE", 1, 30, True, "fiskaly", 300, internet="unreliable", monthly_receipts=80_000),
         Inputs("DE", 1, 3, True, "swissbit-cloud", 20),
         Inputs("DE", 3, 0, True, "diebold-nixdorf", 20),
         Inputs("DE", 0, 3, False, "fiskaly", 20, data_centre=True),

@@ -119,7 +119,7 @@ def test_recommend_speaks_german_with_german_numbers(dealer):
     by_id = {item["id"]: item for item in response.json()["scenarios"]}
     assert by_id["server-scu"]["name"] == "SCU auf einem lokalen Server für mehrere Kassen"
     messages = " ".join(w["message"] for w in by_id["server-scu"]["warnings"])
-    assert "160.000 Signaturen" in messages
+    assert "640.000 Signaturen" in messages  # 80,000 receipts, up to 8 signatures each with a hardware TSE
     assert by_id["hosted-middleware"]["reasons"][0].startswith("In Deutschland nur")
 
 
