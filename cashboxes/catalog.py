@@ -8,7 +8,7 @@ cites the fiskaltrust middleware and documentation for each of them.
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +102,21 @@ def _proxy():
     )
 
 
+def _host_keys():
+    """What Launcher 2.0 reads from every package's Configuration to host it
+    (middleware-launcher src/fiskaltrust.Launcher/Services/HostingService.cs)."""
+    return (
+        Parameter("messagesize", "int", help=_("Launcher 2.0: largest message in bytes; empty: 16 MiB")),
+        Parameter("timeout", "int", help=_("Launcher 2.0: request timeout in seconds; empty: 15")),
+    )
+
+
+def _hosted(*parameters):
+    """A package's parameters plus the launcher's host keys it does not have under another case."""
+    taken = {p.name.lower() for p in parameters}
+    return (*parameters, *(p for p in _host_keys() if p.name.lower() not in taken))
+
+
 def _fcc():
     """The Fiskal Cloud Connector set of SwissbitCloud and DeutscheFiskal."""
     return (
@@ -109,12 +124,12 @@ def _fcc():
         Parameter("FccSecret", required=True, secret=True),
         Parameter("ErsCode", required=True, secret=True),
         Parameter("ActivationToken", required=True, secret=True),
-        Parameter("FccPort", "port", default=20001),
+        Parameter("FccPort", "port", help=_("Empty: the connector's default, 20001")),
         Parameter("FccDirectory", "path"),
-        Parameter("FccHeapMemory", "int", default=256),
+        Parameter("FccHeapMemory", "int", help=_("Java heap of the connector in MB; empty: Java's default")),
         Parameter("FccUri", "url"),
         Parameter("FccDownloadUri", "url"),
-        Parameter("FCCversion"),
+        Parameter("FccVersion"),
         Parameter("DontAddFccFirewallException", "bool"),
         *_proxy(),
         Parameter("CertificationId"),
@@ -148,12 +163,17 @@ class SigningOption:
     platforms: tuple = ALL_PLATFORMS
     placement: str = COMPONENT
     limit_known: bool = True
-    service_url: str = ""  # for SERVICE placement: the address the queue uses
     vendor: str = ""
     note: str = ""
     # Queues that sign with it need a CashBoxIdentification of exactly this many characters
     # (half for the store, half for the till), or None.
     identification_length: int | None = None
+    # Bought in a bundle, one device takes this many queues instead of max_clients (or None).
+    bundle_max_clients: int | None = None
+    # At least one of these parameters must be given (e.g. a serial port or a network address).
+    required_one_of: tuple = ()
+    # The portal makes a key pair and its own certificate for each SCU (France's virtual SCU).
+    own_certificate: bool = False
 
     @property
     def secret_names(self):
@@ -273,6 +293,21 @@ HELPERS = (
 )
 _PC = (WINDOWS, LINUX)
 
+# What the German queue reads from its Configuration besides its records
+# (middleware queue/src/fiskaltrust.Middleware.Localization.QueueDE/QueueDEConfiguration.cs); the
+# booleans carry the middleware's own defaults, the others are written only when given.
+GERMAN_QUEUE = _hosted(
+    Parameter("scu-timeout-ms", "int", help=_("How long the queue waits for the SCU, in ms")),
+    Parameter("scu-max-retries", "int", help=_("How often the queue retries the SCU")),
+    Parameter("TarFileExportMode", choices=("All", "None", "Erased"), help=_("TAR exports of the TSE; empty: All")),
+    Parameter("CloseOpenTSETransactionsOnDailyClosing", "bool", default=False),
+    Parameter("FlagOptionalSignatures", "bool", default=True),
+)
+ITALIAN_QUEUE = _hosted(
+    Parameter("scu-timeout-ms", "int", help=_("How long the queue waits for the RT device, in ms")),
+    Parameter("scu-max-retries", "int", help=_("How often the queue retries the RT device; empty: 1")),
+)
+
 GERMANY = Country(
     code="DE",
     name=_("Germany"),
@@ -288,6 +323,7 @@ GERMANY = Country(
         "In Germany it becomes the TSE's client id: 2 to 30 letters (A-Z, a-z), digits and dashes, nothing else."
     ),
     queue_packages=QUEUE_PACKAGES,
+    queue_parameters=GERMAN_QUEUE,
     helpers=HELPERS,
     signing_options=(
         SigningOption(
@@ -318,7 +354,30 @@ GERMANY = Country(
             _fcc(),
             platforms=_PC,
             vendor="Swissbit",
-            note=_("Needs the Fiskal Cloud Connector (Java); Linux only on Ubuntu 20.04."),
+            note=_(
+                "Needs the Fiskal Cloud Connector (Java); Linux only on Ubuntu 20.04. One queue per TSE, "
+                "up to 25 when bought in a bundle."
+            ),
+            bundle_max_clients=25,
+        ),
+        SigningOption(
+            "swissbit-cloud-v2",
+            _("Swissbit cloud TSE (V2, no connector)"),
+            CLOUD,
+            "fiskaltrust.Middleware.SCU.DE.SwissbitCloudV2",
+            1,
+            (
+                Parameter("TseSerialNumber", required=True),
+                Parameter("TseAccessToken", required=True, secret=True),
+                Parameter("EnableTarFileExport", "bool", default=True),
+                Parameter("CertificationId", default="BSI-K-TR-0612-2024"),
+                Parameter("SwissbitCloudV2Timeout", "int", default=120000),
+                *_proxy(),
+            ),
+            platforms=PC_PLATFORMS,
+            vendor="Swissbit",
+            note=_("Swissbit's cloud TSE without the Java connector. One queue per TSE, up to 25 when bought in a bundle."),
+            bundle_max_clients=25,
         ),
         SigningOption(
             "deutsche-fiskal",
@@ -341,8 +400,9 @@ GERMANY = Country(
                 Parameter("devicePath", "path", required=True, help=_("Drive or mount path of the TSE, e.g. D: or /media/tse")),
                 Parameter("adminPin", secret=True),
                 Parameter("timeAdminPin", secret=True),
-                Parameter("EnableFirmwareUpdate", "bool", default=False),
-                Parameter("ChunkExportTransactionCount", "int", default=0),
+                Parameter("EnableTarFileExport", "bool", default=True),
+                Parameter("StoreTemporaryExportFiles", "bool", default=False),
+                Parameter("ServiceFolder", "path"),
             ),
             platforms=(WINDOWS, LINUX, ANDROID),
             vendor="Swissbit",
@@ -370,7 +430,8 @@ GERMANY = Country(
             "fiskaltrust.Middleware.SCU.DE.DieboldNixdorf",
             None,
             (
-                Parameter("ComPort", required=True, help=_("Serial port, e.g. COM3 or /dev/ttyACM0")),
+                Parameter("ComPort", help=_("Serial port of a USB TSE, e.g. COM3 or /dev/ttyACM0")),
+                Parameter("Url", "url", help=_("Instead of ComPort: the address of the TSE's network connector")),
                 Parameter("AdminUser"),
                 Parameter("AdminPin", secret=True),
                 Parameter("TimeAdminUser"),
@@ -379,6 +440,7 @@ GERMANY = Country(
             platforms=_PC,
             limit_known=False,
             vendor="Diebold Nixdorf",
+            required_one_of=("ComPort", "Url"),
             note=_("The client limit is not published."),
         ),
         SigningOption(
@@ -453,10 +515,20 @@ AUSTRIA = Country(
             CLOUD,
             "signaturcloud-signing-atrustonline",
             None,
+            (
+                Parameter(
+                    "Url",
+                    "url",
+                    required=True,
+                    help=_("The address of the hosted A-Trust online SCU the queue calls, as its provider gives it"),
+                ),
+            ),
             placement=SERVICE,
-            service_url="signaturcloud-signing-atrustonline",
             vendor="A-Trust",
-            note=_("Hosted: the queue signs through fiskaltrust.SignatureCloud; nothing to install for the SCU."),
+            note=_(
+                "Hosted: nothing to install for the SCU; the queue calls the signing service at the address you enter "
+                "(an absolute URL: the queue connects no SCU with anything else)."
+            ),
         ),
     ),
 )
@@ -480,11 +552,14 @@ FRANCE = Country(
             (
                 Parameter("Siret", "digits", required=True, length=14, help=_("The outlet's SIRET")),
                 Parameter("CompanyName", required=True),
-                Parameter("CertificateSerialNumber"),
             ),
             placement=IN_QUEUE,
             vendor="fiskaltrust",
-            note=_("No device: the queue signs with a certificate issued for the outlet's SIRET."),
+            note=_(
+                "No device: the queue signs with a key pair the portal makes for this SCU. Its certificate is the "
+                "portal's own, self-signed, not one issued by fiskaltrust's certification authority."
+            ),
+            own_certificate=True,
         ),
     ),
 )
@@ -495,6 +570,7 @@ ITALY = Country(
     init_suffix="IT",
     scu_links="one",
     queue_packages=QUEUE_PACKAGES,
+    queue_parameters=ITALIAN_QUEUE,
     helpers=HELPERS,
     signing_options=(
         SigningOption(
@@ -536,11 +612,14 @@ ITALY = Country(
                 Parameter("ServerUrl", "url", required=True),
                 Parameter("Username", required=True),
                 Parameter("Password", required=True, secret=True),
-                Parameter("SendReceiptsSync", "bool", default=True),
-                Parameter("IgnoreRTServerErrors", "bool", default=False),
+                Parameter("SendReceiptsSync", "bool", default=False),
+                Parameter("IgnoreRTServerErrors", "bool", default=True),
                 Parameter("RTServerHttpTimeoutInMs", "int", default=5000),
             ),
             vendor="Custom",
+            note=_("Each queue's CashBoxIdentification has exactly 8 characters (4 for the shop, 4 for the till)."),
+            # CustomRTServerSCU.cs takes Substring(0, 4) as the shop and Substring(4, 4) as the till.
+            identification_length=8,
         ),
         SigningOption(
             "epson-rt-server",
@@ -573,7 +652,17 @@ ITALY = Country(
     ),
 )
 
-COUNTRIES = {country.code: country for country in (GERMANY, AUSTRIA, FRANCE, ITALY)}
+
+def _with_host_keys(country):
+    """In the countries Launcher 2.0 serves, every SCU it hosts also takes its host keys."""
+    options = tuple(
+        replace(option, parameters=_hosted(*option.parameters)) if option.placement == COMPONENT else option
+        for option in country.signing_options
+    )
+    return replace(country, signing_options=options)
+
+
+COUNTRIES = {country.code: country for country in (_with_host_keys(GERMANY), AUSTRIA, FRANCE, _with_host_keys(ITALY))}
 
 
 def country(code):

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from cashboxes import catalog
+from cashboxes import catalog, keys
 from cashboxes.choices import ComponentState, LinkMode
 
 MASK = "***"
@@ -71,8 +71,9 @@ def _scu(scu):
         cashbox_id=str(scu.cashbox_id),
         host=scu.cashbox.hostname,
         placement=option.placement if option else catalog.COMPONENT,
-        service_url=option.service_url if option else "",
         serial=scu.signing_device.serial if scu.signing_device_id else "",
+        private_key_encrypted=scu.private_key_encrypted,
+        certificate=scu.certificate,
     )
     return data
 
@@ -173,11 +174,12 @@ def _configuration(component, reveal):
 
 
 def _package(component, reveal, configuration=None):
+    """A PackageConfiguration: exactly its properties (the portal's description is not one of them,
+    fiskaltrust/middleware storage/src/fiskaltrust.storage.serialization/PackageConfiguration.cs)."""
     return {
         "Id": component["id"],
         "Package": component["package"],
         "Version": component["version"],
-        "Description": component["description"],
         "Configuration": configuration if configuration is not None else _configuration(component, reveal),
         "Url": list(component["urls"]),
     }
@@ -233,7 +235,7 @@ def _scu_url(link, queue_cashbox):
     """What the queue writes into its init_ftSignaturCreationUnitXX record as Url."""
     scu = link["scu"]
     if scu["placement"] == catalog.SERVICE:
-        return scu["service_url"]
+        return scu["parameters"].get("Url")  # the hosted service's own address
     if scu["placement"] == catalog.IN_QUEUE:
         return None
     same = scu["cashbox_id"] == queue_cashbox["id"]
@@ -313,13 +315,16 @@ def _queue_init(queue, data, stamp, reveal):
         siret = data["outlet"]["siret"]
         record.update(ftSignaturCreationUnitFRId=scu["id"] if scu else None, Siret=siret)
         if scu:
+            # The queue signs with PrivateKey and archives the certificate (brief 2.1; middleware
+            # Queue/Helpers/CryptoHelper.cs, QueueFR/ArchiveProcessor.cs).
+            key = scu["private_key_encrypted"]
             scu_records.append(
                 {
                     "ftSignaturCreationUnitFRId": scu["id"],
                     "Siret": siret,
-                    "CompanyName": scu["parameters"].get("CompanyName", ""),
-                    "CertificateSerialNumber": scu["parameters"].get("CertificateSerialNumber", ""),
-                    "CertificateBase64": "",
+                    "PrivateKey": (keys.fr_private_key(scu["id"], key) if reveal else MASK) if key else None,
+                    "CertificateBase64": scu["certificate"] or None,
+                    "CertificateSerialNumber": keys.certificate_serial(scu["certificate"]) if scu["certificate"] else None,
                     "TimeStamp": stamp,
                 }
             )
@@ -345,6 +350,8 @@ def build(data, stamp, reveal=True):
     queues = []
     for queue in data["queues"]:
         configuration = _configuration(queue, reveal)
+        # The Austrian receipt counter's key lives in init_ftQueueAT only; the queue reads no such key.
+        configuration.pop("EncryptionKeyBase64", None)
         configuration.update(_queue_init(queue, data, stamp, reveal))
         queues.append(_package(queue, reveal, configuration))
     return {
@@ -369,6 +376,11 @@ def problems(data):
             found.append(_("Queue %(id)s has no SCU: link it to one first.") % {"id": queue["cashbox_identification"]})
         for link in active:
             scu = link["scu"]
+            if scu["placement"] == catalog.SERVICE and not scu["parameters"].get("Url"):
+                found.append(
+                    _("Queue %(id)s signs with a hosted SCU that has no address: enter its Url on the SCU.")
+                    % {"id": queue["cashbox_identification"]}
+                )
             if scu["placement"] != catalog.COMPONENT or scu["cashbox_id"] == data["cashbox"]["id"]:
                 continue
             hosts = {urlsplit(reachable_url(url, scu["host"], False)).hostname for url in scu["urls"]}

@@ -10,6 +10,7 @@ DEMO_FISKALY = {
     "ApiSecret": "demo_api_secret_Jx9P",
     "AdminPin": "12345678",
 }
+DEMO_MYSQL = "Server=db.mitte.local;Port=3306;Uid=fiskaltrust;Pwd=demo-db-password;"
 
 
 def _outlet(operator, number, name, street, postal_code, city, country, **extra):
@@ -37,13 +38,13 @@ def _cashbox(outlet, description, role, hostname, platform=Platform.WINDOWS):
     return cashbox
 
 
-def _queue(cashbox, identification, url, package="fiskaltrust.Middleware.Queue.SQLite"):
+def _queue(cashbox, identification, url, package="fiskaltrust.Middleware.Queue.SQLite", **parameters):
     queue = Queue.objects.filter(operator=cashbox.operator, cashbox_identification=identification).first()
     if queue is None:
         queue = Queue(
             operator=cashbox.operator, cashbox=cashbox, package=package, cashbox_identification=identification, urls=[url]
         )
-        services.set_parameters(queue, {})
+        services.set_parameters(queue, parameters)
         services.save(queue)
     return queue
 
@@ -112,10 +113,28 @@ def seed(orgs, stdout):
         defaults={"name": "Handheld 1"},
     )
 
-    # Austria: a till signing through the A-Trust online service.
+    # Scenario "several POS share one cloud signature service": a second till on the same fiskaly
+    # TSS, whose queue keeps its journal in the café's MySQL server.
+    bar = _cashbox(mitte, "Kasse Bar", MachineRole.POS, "kasse-bar.local")
+    bar_scu = _scu(
+        bar, "fiskaly TSE", "fiskaltrust.Middleware.SCU.DE.FiskalyCertified", "grpc://localhost:1401", DEMO_FISKALY, fiskaly
+    )
+    bar_queue = _queue(
+        bar,
+        "MITTE-BAR-1",
+        "grpc://localhost:1200",
+        package="fiskaltrust.Middleware.Queue.MySQL",
+        connectionstring=DEMO_MYSQL,
+    )
+    _link(bar_queue, bar_scu)
+
+    # Austria: a till with an A-Trust smart card in its reader (Launcher 1.x).
     vienna_till = _cashbox(wien, "Kasse Wien", MachineRole.POS, "kasse.wien.local")
-    online = _scu(vienna_till, "A-Trust online", "signaturcloud-signing-atrustonline", None, {})
-    _link(_queue(vienna_till, "WIEN-KASSE-1", "grpc://localhost:1200"), online)
+    card = _device(wien, "atrust-smartcard", "A-Trust Karte Wien", serial="ATRUST-4711", host_cashbox=vienna_till)
+    card_scu = _scu(
+        vienna_till, "A-Trust Smartcard", "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard", "grpc://localhost:1401", {}, card
+    )
+    _link(_queue(vienna_till, "WIEN-KASSE-1", "grpc://localhost:1200"), card_scu)
 
     for cashbox in CashBox.objects.filter(operator=operator):
         services.rebuild(cashbox)

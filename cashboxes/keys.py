@@ -13,6 +13,7 @@ those values for the public key the launcher sends with its request.
 import base64
 import binascii
 import hashlib
+import hmac
 import uuid
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import padding, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.conf import settings
 
 from portal import crypto
 
@@ -81,3 +83,82 @@ def value_encrypter(private_key, launcher_key, cashbox_id):
         return base64.b64encode(encryptor.update(data) + encryptor.finalize()).decode()
 
     return encrypt
+
+
+def storage_encrypt(guid, text):
+    """`text` as the middleware's storage encryption writes it for a record with this id
+    (fiskaltrust/middleware storage/src/fiskaltrust.storage.encryption/Encryption.cs: AES-128-CBC,
+    PKCS#7, key = the first 16 bytes of the id's .NET bytes, the IV in front), base64.
+
+    The queue decrypts a `connectionstring` that does not start with "raw:" this way, keyed by its
+    own id (queue/src/fiskaltrust.Middleware.Storage.MySQL/MySQLBootstrapper.cs, EF alike): that
+    is how a launcher which decrypts nothing (1.x) must hand it over. The French queue reads its
+    SCU's PrivateKey this way, keyed by the SCU's id (Queue/Helpers/CryptoHelper.cs). The IV is an
+    HMAC of the id and text under SECRET_KEY rather than random, so a package or a publication
+    built twice has the same bytes without revealing anything about the text.
+    """
+    key = uuid.UUID(str(guid)).bytes_le
+    data = text.encode()
+    iv = hmac.new(settings.SECRET_KEY.encode(), key + data, hashlib.sha256).digest()[:16]
+    padder = padding.PKCS7(algorithms.AES.block_size).padder()
+    padded = padder.update(data) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return base64.b64encode(iv + encryptor.update(padded) + encryptor.finalize()).decode()
+
+
+def new_signing_certificate(company_name, siret):
+    """A P-256 key pair and the portal's own self-signed certificate for it, as France's virtual
+    SCU needs them: (private key as stored, encrypted at rest; certificate, base64 DER).
+
+    The certificate is the portal's, not one of fiskaltrust's certification authority: the queue
+    signs with the key and archives the certificate (middleware queue/src/
+    fiskaltrust.Middleware.Localization.QueueFR/ArchiveProcessor.cs) but does not check who issued it.
+    """
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(CURVE)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "FR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, (company_name or siret)[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"SIRET {siret}"[:64]),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .sign(key, hashes.SHA256())
+    )
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return crypto.encrypt(base64.b64encode(der).decode()), base64.b64encode(
+        certificate.public_bytes(serialization.Encoding.DER)
+    ).decode()
+
+
+def certificate_serial(certificate_base64):
+    """The serial number of a base64 DER certificate, in hex (it names the queue's archive file)."""
+    from cryptography import x509
+
+    return format(x509.load_der_x509_certificate(base64.b64decode(certificate_base64)).serial_number, "X")
+
+
+def fr_private_key(scu_id, private_key_encrypted):
+    """The PrivateKey of an init_ftSignaturCreationUnitFR record: the queue runs
+    `new BigInteger(Convert.FromBase64String(UTF8(Encryption.Decrypt(Convert.FromBase64String(PrivateKey),
+    scuId.ToByteArray()))))` and signs with it (queue/src/fiskaltrust.Middleware.Queue/Helpers/CryptoHelper.cs),
+    so the value is the storage encryption (keyed by the SCU's id) of the base64 of the private
+    scalar as BouncyCastle's BigInteger writes it: big-endian two's complement, minimal length."""
+    key = key_pair(private_key_encrypted)[0]
+    scalar = key.private_numbers().private_value
+    minimal = scalar.to_bytes(scalar.bit_length() // 8 + 1, "big")
+    return storage_encrypt(scu_id, base64.b64encode(minimal).decode())

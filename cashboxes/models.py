@@ -377,8 +377,12 @@ class Scu(Component):
     signing_device = models.ForeignKey(
         "SigningDevice", null=True, blank=True, on_delete=models.PROTECT, related_name="scus", verbose_name=_("signing device")
     )
+    # France: the key pair the queue signs with and the portal's own certificate for it (made once).
+    private_key_encrypted = models.TextField(blank=True, editable=False)
+    certificate = models.TextField(_("certificate"), blank=True, editable=False)
 
     fixed_fields = ("outlet_id", "operator_id", "package")
+    audit_secret_fields = ("secrets_encrypted", "private_key_encrypted")
 
     class Meta:
         ordering = ["description", "created_at"]
@@ -411,6 +415,11 @@ class Scu(Component):
         if option.placement != catalog.COMPONENT and self.urls:
             raise ValidationError({"urls": _("This SCU does not run on the machine, so it has no URL.")})
         rules.check_parameters(option.parameters, self.parameters or {}, self.secrets)
+        rules.check_required_one_of(option, self.parameters)
+        if option.own_certificate and not self.private_key_encrypted:
+            self.private_key_encrypted, self.certificate = keys.new_signing_certificate(
+                (self.parameters or {}).get("CompanyName", ""), self.cashbox.outlet.siret
+            )
         if option.parameter("Siret") and (self.parameters or {}).get("Siret") != self.cashbox.outlet.siret:
             raise ValidationError(
                 {"parameters.Siret": _("Siret must be the outlet's SIRET (%(siret)s).") % {"siret": self.cashbox.outlet.siret}}
@@ -455,6 +464,11 @@ class SigningDevice(OperatorOwned):
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
     cloud_account = models.CharField(_("cloud account"), max_length=200, blank=True, help_text=_("e.g. the TSS id"))
     max_clients = models.PositiveIntegerField(_("client limit"), null=True, blank=True)
+    bundle = models.BooleanField(
+        _("bought in a bundle"),
+        default=False,
+        help_text=_("Swissbit cloud TSEs: one queue each when bought alone, up to 25 in a bundle"),
+    )
     host_cashbox = models.ForeignKey(
         CashBox, null=True, blank=True, on_delete=models.SET_NULL, related_name="signing_devices", verbose_name=_("plugged into")
     )
@@ -491,7 +505,12 @@ class SigningDevice(OperatorOwned):
             info = catalog.country(self.outlet.country)
             choices = ", ".join(o.id for o in info.signing_options) if info else "-"
             raise ValidationError({"vendor": _("Choose a signing option of this country: %(ids)s.") % {"ids": choices}})
-        if self.max_clients is None and option.limit_known:
+        if self.bundle and not option.bundle_max_clients:
+            raise ValidationError({"bundle": _("Only Swissbit cloud TSEs are sold in bundles.")})
+        if option.bundle_max_clients:
+            # Follows from how it was bought (fiskaltrust's Swissbit cloud product description).
+            self.max_clients = option.bundle_max_clients if self.bundle else option.max_clients
+        elif self.max_clients is None and option.limit_known:
             self.max_clients = option.max_clients
         if self.host_cashbox_id and self.host_cashbox.outlet_id != self.outlet_id:
             raise ValidationError({"host_cashbox": _("The machine is in another outlet.")})

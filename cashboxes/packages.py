@@ -119,7 +119,6 @@ ANDROID_HOSTS = (
 # Further hosts an SCU package (or a hosted signing service, by its URL) talks to.
 SIGNING_HOSTS = {
     "fiskaltrust.Middleware.SCU.DE.FiskalyCertified": (("kassensichv-middleware.fiskaly.com", 443, "fiskaly cloud TSE"),),
-    "signaturcloud-signing-atrustonline": (("signaturcloud.fiskaltrust.at", 443, "fiskaltrust.SignatureCloud (A-Trust online)"),),
 }
 FCC_PACKAGES = {"fiskaltrust.Middleware.SCU.DE.SwissbitCloud", "fiskaltrust.Middleware.SCU.DE.DeutscheFiskal"}
 DATABASE_QUEUES = {"fiskaltrust.Middleware.Queue.MySQL", "fiskaltrust.Middleware.Queue.EF"}
@@ -521,16 +520,6 @@ def _option(package):
     return catalog.signing_option_for_package(package)[1]
 
 
-@cache
-def _service_option(url):
-    """The hosted signing service a queue reaches by this URL, or None."""
-    for country in catalog.COUNTRIES.values():
-        for option in country.signing_options:
-            if option.placement == catalog.SERVICE and option.service_url == url:
-                return option
-    return None
-
-
 def _label(option):
     """An option's label in English, whatever language is active (packages are English)."""
     return _english_label(option.package)
@@ -678,13 +667,14 @@ def describe(machine, portal_url):
         signs = []
         for scu_id, urls in _scu_records(queue):
             known = scus_known.get(scu_id) or {}
-            option = _option(known.get("package", "")) or _service_option(urls[0] if urls else "")
+            option = _option(known.get("package", ""))
             if scu_id in local_ids:
                 signs.append(f"SCU {md(_scu_name(scu_id, known.get('package', 'SCU'), scus_known))} on this machine")
             elif option and option.placement == catalog.SERVICE:
                 signs.append(f"{md(_label(option))} (hosted)")
-                for host, port, why in SIGNING_HOSTS.get(urls[0] if urls else "", ()):
-                    add_outbound(host, port, why)
+                endpoint = _endpoint(urls[0] if urls else "")
+                if endpoint:
+                    add_outbound(endpoint["host"], endpoint["port"], f"the hosted SCU ({_label(option)})")
                 cloud = True
             elif option and option.placement == catalog.IN_QUEUE:
                 signs.append(f"{md(_label(option))}, inside the queue")
@@ -983,6 +973,19 @@ def launcher_1_settings(machine):
     return ("\r\n" if machine["platform"] == Platform.WINDOWS else "\n").join(lines).encode()
 
 
+def launcher_1_configuration(configuration):
+    """configuration.json of Launcher 1.x: the published configuration, except that a queue's
+    connection string is encrypted with the queue's own id, as the queue decrypts it when no
+    launcher did (keys.storage_encrypt): Launcher 1.x decrypts nothing. Serialised as published."""
+    copy = json.loads(json.dumps(configuration))
+    for queue in copy.get("ftQueues") or []:
+        settings = queue.get("Configuration") or {}
+        for key, value in settings.items():
+            if key.lower() == "connectionstring" and isinstance(value, str) and value and not value.startswith("raw:"):
+                settings[key] = keys.storage_encrypt(queue["Id"], value)
+    return json.dumps(copy, sort_keys=True, separators=(",", ":"))
+
+
 def _android_variant(configuration):
     """Which of the Android launcher's two apps serves the queues' URLs (one per protocol)."""
     schemes = {urlsplit(url).scheme for queue in configuration.get("ftQueues") or [] for url in queue.get("Url") or []}
@@ -998,8 +1001,10 @@ def _launcher_files(machine, portal):
     launcher = launcher_of(machine)
     text = machine["configuration_text"]
     if launcher == catalog.LAUNCHER_1:
-        # Launcher 1.x decrypts nothing: it takes the published values as they are.
-        files = {LAUNCHER_1_SETTINGS: launcher_1_settings(machine), LAUNCHER_1_CONFIGURATION: text.encode()}
+        files = {
+            LAUNCHER_1_SETTINGS: launcher_1_settings(machine),
+            LAUNCHER_1_CONFIGURATION: launcher_1_configuration(machine["configuration"]).encode(),
+        }
         return files, {"configuration_name": LAUNCHER_1_CONFIGURATION, "settings_name": LAUNCHER_1_SETTINGS}
     if launcher == catalog.ANDROID_LAUNCHER:
         return {ANDROID_REFERENCE: dumps(masked(machine["configuration"]))}, {

@@ -212,6 +212,14 @@ def check_parameters(definitions, values, secrets, keep_secrets=()):
     return clean_values, clean_secrets
 
 
+def check_required_one_of(option, values):
+    """At least one of the option's alternatives is given (a serial port or a network address)."""
+    if option.required_one_of and not any((values or {}).get(name) for name in option.required_one_of):
+        raise ValidationError(
+            {f"parameters.{option.required_one_of[0]}": _("Give %(names)s.") % {"names": _(" or ").join(option.required_one_of)}}
+        )
+
+
 def check_deletable(component):
     """Queues, SCUs and helpers that were ever in operation are kept for ever (legal reasons)."""
     if component.ever_used:

@@ -119,6 +119,10 @@ def _build(plan):
             signing_device=built["devices"].get(item["device"]),
         )
         scu.set_secrets(secrets.get(item["key"], {}))
+        if option.own_certificate:  # as Scu.clean() does for one made by hand
+            scu.private_key_encrypted, scu.certificate = keys.new_signing_certificate(
+                scu.parameters.get("CompanyName", ""), outlet.siret
+            )
         built["scus"][item["key"]] = scu
     pos_system = default_pos_system(operator_id)
     for item in data["queues"]:
@@ -168,10 +172,14 @@ def _check(built, option, plan):
         collect(rules.check_urls, scu, scu.cashbox)
         collect(rules.check_platform, scu, option.platforms)
         collect(lambda s: rules.check_parameters(option.parameters, s.parameters, s.secrets), scu)
+        collect(lambda s: rules.check_required_one_of(option, s.parameters), scu)
+        if scu.version or option.placement == catalog.COMPONENT:
+            collect(lambda s: _version(s), scu)
     queue_package = {q.package: q for q in country.queue_packages}
     for queue in built["queues"].values():
         components.setdefault(id(queue.cashbox), []).append(queue)
         collect(rules.check_identification, queue)
+        collect(lambda q: _version(q), queue)
         collect(rules.check_urls, queue, queue.cashbox)
         collect(rules.check_platform, queue, queue_package[queue.package].platforms)
     for siblings in components.values():
@@ -208,6 +216,12 @@ def _check(built, option, plan):
     problems.extend(_("CashBoxIdentification %(id)s is used by another queue.") % {"id": value} for value in clash)
     if problems:
         raise ValidationError(problems)
+
+
+def _version(component):
+    message = versions.problem(component.package, component.version)
+    if message:
+        raise ValidationError({"version": message})
 
 
 def _messages(error, obj):

@@ -204,7 +204,9 @@ def test_an_austrian_queue_links_to_two_scus_one_as_backup(operator_api, cast):
     till = factories.cashbox(vienna, "Kassa", "kassa.local")
     queue = factories.queue(till, "AT-KASSA-1")
     card = factories.scu(till, "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard")
-    online = factories.scu(till, "signaturcloud-signing-atrustonline", url=None)
+    online = factories.scu(
+        till, "signaturcloud-signing-atrustonline", url=None, Url="https://atrust-online.signing.example.at/scu"
+    )
 
     first = operator_api.post(url("queuesculink-list"), {"queue": str(queue.pk), "scu": str(card.pk)}, format="json")
     second = operator_api.post(

@@ -485,7 +485,9 @@ def test_austrian_queue_links_with_a_mode(dealer, cast):
     outlet = factories.outlet(cast.operator_org, number=6, country="AT")
     till = factories.cashbox(outlet, "Wien", "wien.local")
     queue = factories.queue(till, "WIEN-1")
-    online = factories.scu(till, "signaturcloud-signing-atrustonline", url=None)
+    online = factories.scu(
+        till, "signaturcloud-signing-atrustonline", url=None, Url="https://atrust-online.signing.example.at/scu"
+    )
     card = factories.scu(till, "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard", url="grpc://localhost:1402")
     url = reverse("link-create", args=[till.pk])
     assert "mode" in dealer.get(url).context["form"].fields

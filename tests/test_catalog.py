@@ -69,6 +69,8 @@ def test_italy_offers_the_epson_rt_server_with_the_middlewares_parameters():
         "ServerCommandTimeoutInMs",
         "ServiceFolder",
         "CacheDirectory",
+        "messagesize",  # Launcher 2.0's host keys (HostingService.cs)
+        "timeout",
     ]
     server_url = option.parameter("ServerUrl")
     assert (server_url.type, server_url.required, server_url.secret) == ("url", True, False)
@@ -86,6 +88,8 @@ def test_italy_offers_the_epson_rt_server_with_the_middlewares_parameters():
         "PerformServerZReportOnDailyClosing": False,
         "RTServerHttpTimeoutInMs": 15000,
         "ServerCommandTimeoutInMs": 10000,
+        "messagesize": None,  # written only when given: the launcher has its own defaults
+        "timeout": None,
     }
     with pytest.raises(ValueError, match="required"):
         server_url.clean("")
@@ -110,7 +114,9 @@ def test_every_country_has_queue_packages_and_signing_options_with_packages(code
         assert option.kind in {catalog.HARDWARE, catalog.NETWORK, catalog.CLOUD, catalog.VIRTUAL}
         assert option.placement in {catalog.COMPONENT, catalog.SERVICE, catalog.IN_QUEUE}
         assert set(option.platforms) <= set(catalog.ALL_PLATFORMS) and option.platforms
-        assert (option.placement == catalog.SERVICE) == bool(option.service_url)
+        # A hosted SCU is reached at the address the dealer enters (an absolute URL).
+        if option.placement == catalog.SERVICE:
+            assert option.parameter("Url").type == "url" and option.parameter("Url").required
         names = [p.name for p in option.parameters]
         assert len(names) == len(set(names)), f"{option.id} names a parameter twice"
     ids = [o.id for o in country.signing_options]

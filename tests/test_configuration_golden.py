@@ -9,12 +9,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from django.core.exceptions import ValidationError
 
 from cashboxes import configuration, services, versions
 from cashboxes.choices import LinkMode, MachineRole, Platform
 from cashboxes.models import CashBox, CashBoxPublication
 from tests import factories
+from tests.conformance.crypto import read_fr_private_scalar
 
 STAMP = configuration.ticks(datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC))
 TSS_ID = "5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10"
@@ -316,6 +320,9 @@ def test_reachable_url_puts_an_ipv6_address_in_brackets():
 # ---------------------------------------------------------------- (c) AT, several SCUs with modes
 
 
+ATRUST_ONLINE = "https://atrust-online.signing.example.at/scu"
+
+
 @pytest.fixture
 def austrian_box(cast):
     outlet = factories.outlet(cast.operator_org, 4, "AT", name="Wien", postal_code="1070", city="Wien")
@@ -330,7 +337,7 @@ def austrian_box(cast):
         Url="https://hsm.example.at:8443",
         SharedSecret="hsm-shared-secret",
     )
-    online = factories.scu(till, "signaturcloud-signing-atrustonline", url=None)
+    online = factories.scu(till, "signaturcloud-signing-atrustonline", url=None, Url=ATRUST_ONLINE)
     queue = factories.queue(till, "WIEN-1")
     factories.link(queue, card, mode=LinkMode.NORMAL, timeout_s=5)
     factories.link(queue, online, mode=LinkMode.BACKUP, timeout_s=10)
@@ -357,7 +364,7 @@ def test_at_queue_lists_its_active_scus_with_mode_and_timeout(austrian_box):
     assert (backup["Mode"] & 0xFF, backup["Mode"] >> 8) == (1, 10)
     assert url_list(normal["Url"]) == ["grpc://localhost:1500"]
     assert normal["SN"] == "ATRUST-0815"
-    assert backup["Url"] == "signaturcloud-signing-atrustonline"  # the hosted service's placeholder
+    assert backup["Url"] == ATRUST_ONLINE  # the hosted service's own address, an absolute URI (ATSSCDProvider.cs)
 
 
 def test_at_hosted_scu_is_not_a_signature_creation_device_of_the_cashbox(austrian_box):
@@ -379,7 +386,7 @@ def test_at_encryption_key_is_generated_once_and_masked_unless_revealed(austrian
     assert only(queue_config["init_ftQueueAT"])["EncryptionKeyBase64"] == key
     masked = only(built(till, reveal=False)["ftQueues"])["Configuration"]
     assert only(masked["init_ftQueueAT"])["EncryptionKeyBase64"] == "***"
-    assert masked["EncryptionKeyBase64"] == "***"
+    assert "EncryptionKeyBase64" not in queue_config  # the queue reads it from its record only
     assert key not in json.dumps(masked)
 
     queue.timeout_ms = 20000
@@ -416,7 +423,15 @@ def test_fr_queue_signs_with_the_outlet_certificate_in_the_queue(french_box):
     assert fr["CashBoxIdentification"] == "PARIS-CAISSE-01"
     record = only(queue_config["init_ftSignaturCreationUnitFR"])
     assert (record["ftSignaturCreationUnitFRId"], record["Siret"]) == (str(scu.id), "73282932000074")
-    assert record["CompanyName"] == "Operator of A SARL"
+    # The queue signs with the SCU's key (CryptoHelper.cs reads it decrypted with the SCU's id) and
+    # archives the portal's own certificate for it under its serial number.
+    certificate = x509.load_der_x509_certificate(base64.b64decode(record["CertificateBase64"]))
+    assert record["CertificateSerialNumber"] == format(certificate.serial_number, "X")
+    assert certificate.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value == "Operator of A SARL"
+    scalar = read_fr_private_scalar(str(scu.id), record["PrivateKey"])
+    assert ec.derive_private_key(scalar, ec.SECP256R1()).public_key() == certificate.public_key()
+    masked = only(only(built(till, reveal=False)["ftQueues"])["Configuration"]["init_ftSignaturCreationUnitFR"])
+    assert masked["PrivateKey"] == "***"
 
 
 def test_fr_cashbox_identification_has_at_most_20_characters(french_box):

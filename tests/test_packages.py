@@ -28,6 +28,9 @@ from cashboxes import packages, services
 from cashboxes.choices import MachineRole, Platform
 from portal import env, signing
 from tests import factories
+from tests.conformance import check
+from tests.conformance.crypto import storage_decrypt
+from tests.conformance.dotnet import from_base64, guid_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTAL = "https://portal.example.com"
@@ -333,7 +336,9 @@ def till_with_mysql(outlet, description, platform=Platform.WINDOWS, identificati
     if outlet.country == "DE":
         scu = factories.scu(till, FISKALY, TssId=TSS, **factories.FISKALY_SECRETS)
     elif outlet.country == "AT":
-        scu = factories.scu(till, "signaturcloud-signing-atrustonline", url=None)
+        scu = factories.scu(
+            till, "signaturcloud-signing-atrustonline", url=None, Url="https://atrust-online.signing.example.at/scu"
+        )
     else:
         scu = factories.scu(
             till,
@@ -341,7 +346,6 @@ def till_with_mysql(outlet, description, platform=Platform.WINDOWS, identificati
             url=None,
             Siret=outlet.siret,
             CompanyName="Operator of A",
-            CertificateSerialNumber="1",
         )
     factories.link(factories.queue(till, identification, package=MYSQL, connectionstring=CONNECTION), scu)
     return published(till)
@@ -413,8 +417,15 @@ def test_a_launcher_1_till_gets_fiskaltrust_exe_config_offline_and_configuration
     settings = files["fiskaltrust.exe.config"].decode()
     assert settings.count(newline) == settings.count("\n") > 0
     configuration = json.loads(files["configuration.json"])
+    # Launcher 1.x decrypts nothing, so the queue gets its connection string encrypted with its own id,
+    # which MySQLBootstrapper.cs decrypts (a plain one would fail its base64 decoding).
+    queue = configuration["ftQueues"][0]
+    value = queue["Configuration"]["connectionstring"]
+    assert value != CONNECTION and CONNECTION.encode() not in files["configuration.json"]
+    assert storage_decrypt(from_base64(value), guid_bytes(queue["Id"])).decode() == CONNECTION
+    queue["Configuration"]["connectionstring"] = CONNECTION
     assert configuration == publication(till).configuration
-    assert configuration["ftQueues"][0]["Configuration"]["connectionstring"] == CONNECTION  # as entered
+    assert check(files["configuration.json"], launcher="1.x") == []
 
 
 def test_a_launcher_1_readme_says_which_launcher_to_get_and_that_it_runs_offline(configs):
@@ -602,7 +613,6 @@ def test_a_french_queue_signs_inside_itself_without_a_device(configs):
         url=None,
         Siret=outlet.siret,
         CompanyName="Operator of A",
-        CertificateSerialNumber="1",
     )
     factories.link(factories.queue(till, "FR-1"), scu)
     published(till)

@@ -366,7 +366,7 @@ def test_plan_step_saves_host_names_platforms_and_parameters(dealer, cast, outle
         ({"machine__pos-2__hostname": "pos-1.local"}, "machine__pos-2__hostname"),
         ({"machine__server__platform": "macos"}, "machine__server__platform"),  # no Swissbit SCU on macOS
         ({"scu__scu-1__devicePath": "/media/tse/"}, "scu__scu-1__devicePath"),
-        ({"scu__scu-1__ChunkExportTransactionCount": "many"}, "scu__scu-1__ChunkExportTransactionCount"),
+        ({"scu__scu-1__messagesize": "many"}, "scu__scu-1__messagesize"),
     ],
 )
 def test_plan_step_puts_its_messages_on_the_fields(dealer, cast, outlet, values, field):

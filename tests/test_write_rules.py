@@ -378,7 +378,12 @@ def test_a_helper_package_must_be_in_the_catalog(till):
 def test_a_scu_on_the_machine_needs_a_url_and_a_hosted_one_has_none(cast, till):
     refused(unsaved_scu(till, url=None, TssId=TSS_ID, **factories.FISKALY_SECRETS), "urls", "give the URL its queues use")
     vienna = factories.cashbox(factories.outlet(cast.operator_org, 4, "AT"), "Wien", "wien.local")
-    online = unsaved_scu(vienna, "signaturcloud-signing-atrustonline", url="grpc://localhost:1401")
+    online = unsaved_scu(
+        vienna,
+        "signaturcloud-signing-atrustonline",
+        url="grpc://localhost:1401",
+        Url="https://atrust-online.signing.example.at/scu",
+    )
     refused(online, "urls", "does not run on the machine")
 
 
@@ -408,7 +413,9 @@ def vienna(cast):
 def test_an_austrian_queue_may_use_several_scus_with_modes(vienna):
     queue = factories.queue(vienna, "WIEN-1")
     card = factories.scu(vienna, "fiskaltrust.Middleware.SCU.AT.ATrustSmartcard", url="grpc://localhost:1401")
-    online = factories.scu(vienna, "signaturcloud-signing-atrustonline", url=None)
+    online = factories.scu(
+        vienna, "signaturcloud-signing-atrustonline", url=None, Url="https://atrust-online.signing.example.at/scu"
+    )
     factories.link(queue, card)
     factories.link(queue, online, mode=LinkMode.BACKUP, timeout_s=30)
     assert queue.scu_links.count() == 2
@@ -416,7 +423,9 @@ def test_an_austrian_queue_may_use_several_scus_with_modes(vienna):
 
 def test_a_link_timeout_fits_in_one_byte(vienna):
     queue = factories.queue(vienna, "WIEN-1")
-    online = factories.scu(vienna, "signaturcloud-signing-atrustonline", url=None)
+    online = factories.scu(
+        vienna, "signaturcloud-signing-atrustonline", url=None, Url="https://atrust-online.signing.example.at/scu"
+    )
     link = QueueScuLink(operator=vienna.operator, queue=queue, scu=online, timeout_s=256)
     refused(link, "timeout_s", "At most 255 seconds")
     link.timeout_s = 255
