@@ -49,30 +49,26 @@ def check_outlet_number(outlet):
         raise ValidationError({"number": _("Outlet number 2 is reserved; choose another number.")})
 
 
-def check_identification(queue):
-    """CashBoxIdentification: printable, within the country's length."""
-    value = queue.cashbox_identification or ""
-    info = catalog.country(queue.country)
+def identification_problem(value, info):
+    """Why a CashBoxIdentification does not do in a country (`info`: its catalog entry), or None."""
     if not value.strip():
-        raise ValidationError({"cashbox_identification": _("This field is required.")})
+        return _("This field is required.")
     if not value.isprintable() or not value.isascii() or value != value.strip():
-        raise ValidationError(
-            {
-                "cashbox_identification": _(
-                    "Use printable characters only (letters, digits, punctuation), without spaces at the ends."
-                )
-            }
-        )
+        return _("Use printable characters only (letters, digits, punctuation), without spaces at the ends.")
     if info and info.identification_exact and len(value) != info.identification_exact:
-        raise ValidationError(
-            {"cashbox_identification": _("In this country it has exactly %(n)d characters.") % {"n": info.identification_exact}}
-        )
+        return _("In this country it has exactly %(n)d characters.") % {"n": info.identification_exact}
     if info and len(value) > info.identification_max:
-        raise ValidationError(
-            {"cashbox_identification": _("In this country it has at most %(n)d characters.") % {"n": info.identification_max}}
-        )
+        return _("In this country it has at most %(n)d characters.") % {"n": info.identification_max}
     if info and info.identification_pattern and not re.fullmatch(info.identification_pattern, value):
-        raise ValidationError({"cashbox_identification": str(info.identification_rule)})
+        return str(info.identification_rule)
+    return None
+
+
+def check_identification(queue):
+    """CashBoxIdentification: printable, within the country's length and pattern."""
+    message = identification_problem(queue.cashbox_identification or "", catalog.country(queue.country))
+    if message:
+        raise ValidationError({"cashbox_identification": message})
 
 
 def _platform_label(platform):

@@ -151,4 +151,4 @@ def test_an_epson_rt_server_outlet_gets_eight_character_identifications(cast, sc
     assert apply.check(plan) == []
     apply.apply(plan)
     codes = {finding["code"] for finding in validation.validate(italian)["findings"]}
-    assert "IT-EPSON-RT-SERVER-ID-8" not in codes
+    assert "IT-RT-SERVER-ID-8" not in codes

@@ -11,13 +11,14 @@ changes, bulk writes or a changed catalog). The loader is tested against the dat
 import json
 import uuid
 from datetime import date
+from types import ModuleType
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from cashboxes import catalog, configuration, keys, services, validation
+from cashboxes import catalog, configuration, keys, services, validation, versions
 from cashboxes.choices import ComponentState, LinkMode, MachineRole, Platform
 from cashboxes.models import CashBox, Outlet, Queue, QueueScuLink, Scu, SigningDevice, Terminal
 from portal.choices import DealerRight, LinkStatus
@@ -39,6 +40,10 @@ EPSON_RT = "fiskaltrust.Middleware.SCU.IT.EpsonRTPrinter"
 SIRET = "12345678901234"
 FISKALY_SECRET_NAMES = ["AdminPin", "ApiKey", "ApiSecret"]
 FCC_SECRET_NAMES = ["ActivationToken", "ErsCode", "FccSecret"]
+SWISSBIT_CLOUD_V2 = "fiskaltrust.Middleware.SCU.DE.SwissbitCloudV2"
+CUSTOM_RT_SERVER = "fiskaltrust.Middleware.SCU.IT.CustomRTServer"
+ATRUST_ONLINE = "signaturcloud-signing-atrustonline"
+POS_SYSTEM = "7d8e2a51-3c1f-4b5e-9a0d-6e2f1c3b4a59"
 
 
 # ---------------------------------------------------------------- snapshots by hand
@@ -104,7 +109,7 @@ class Snap:
             "cashbox_id": cashbox["id"],
             "description": description,
             "package": package,
-            "version": "latest",
+            "version": versions.newest(package) or "1.3.85",
             "urls": list(urls),
             "parameters": dict(parameters or {}),
             "state": state,
@@ -122,6 +127,7 @@ class Snap:
             commissioning_date=None,
             start_moment=None,
             stop_moment=None,
+            pos_system_id=POS_SYSTEM,
         )
         row.update(fields)
         self.data["queues"].append(row)
@@ -132,6 +138,7 @@ class Snap:
             cashbox, package, [url] if url else [], parameters, secrets, description=fields.pop("description", "")
         )
         row["signing_device_id"] = device["id"] if device else None
+        row["has_certificate"] = True
         row.update(fields)
         self.data["scus"].append(row)
         return row
@@ -139,8 +146,8 @@ class Snap:
     def fiskaly(self, cashbox, device, url="grpc://localhost:1401", **fields):
         return self.scu(cashbox, FISKALY, url, device, {"TssId": TSS}, FISKALY_SECRET_NAMES, **fields)
 
-    def helper(self, cashbox, url="http://localhost:1500/helper"):
-        row = self._component(cashbox, "fiskaltrust.Middleware.Helper.LocalPosSystemApi", [url])
+    def helper(self, cashbox, url="http://localhost:1500/helper", package="fiskaltrust.Middleware.Helper.LocalPosSystemApi"):
+        row = self._component(cashbox, package, [url])
         self.data["helpers"].append(row)
         return row
 
@@ -154,6 +161,7 @@ class Snap:
             "serial": "",
             "cloud_account": TSS if vendor == "fiskaly" else "",
             "max_clients": None,
+            "bundle": False,
             "host_cashbox_id": host["id"] if host else None,
             "description": "",
             "clients": 0,
@@ -332,10 +340,26 @@ def _two_scus_on(scu_package, vendor):
     return change
 
 
-def _fcc_queues(count):
+def _fcc_queues(count, bundle=False):
     def change(s):
-        device = s.device(s.place, "swissbit-cloud", cloud_account="fcc-1")
+        device = s.device(s.place, "swissbit-cloud", cloud_account="fcc-1", bundle=bundle, max_clients=25 if bundle else 1)
         shared_device(s, device, count, SWISSBIT_CLOUD, {"FccId": "fcc-1"}, FCC_SECRET_NAMES)
+
+    return change
+
+
+def _v2_queues(count, bundle=False):
+    def change(s):
+        device = s.device(s.place, "swissbit-cloud-v2", cloud_account="tse-1", bundle=bundle, max_clients=25 if bundle else 1)
+        shared_device(s, device, count, SWISSBIT_CLOUD_V2, {"TseSerialNumber": "tse-1"}, ["TseAccessToken"])
+
+    return change
+
+
+def _hosted_scu(url):
+    def change(s):
+        online = s.scu(s.till, ATRUST_ONLINE, None, parameters={"Url": url} if url else {})
+        s.link(s.main_queue, online, LinkMode.BACKUP)
 
     return change
 
@@ -496,6 +520,13 @@ CASES = [
         _with(germany, lambda s: server_tse(s, "diebold-nixdorf", DIEBOLD, tills=1)),
     ),
     ("DE-CLOUD-FCC-SINGLE-CLIENT", "", _with(germany, _fcc_queues(2)), _with(germany, _fcc_queues(1))),
+    (
+        "DE-CLOUD-FCC-SINGLE-CLIENT",
+        "bundle",
+        _with(germany, _fcc_queues(26, bundle=True)),
+        _with(germany, _fcc_queues(25, bundle=True)),
+    ),
+    ("DE-TSE-CLIENT-LIMIT", "Swissbit cloud V2", _with(germany, _v2_queues(2)), _with(germany, _v2_queues(2, bundle=True))),
     ("DE-CLOUD-FCC-SETUP", "", _with(germany, _fcc_queues(1)), unchanged(germany)),
     (
         "DE-TSE-ONE-SCU",
@@ -576,10 +607,83 @@ CASES = [
         _with(france, lambda s: s.main_queue.update(cashbox_identification="F" * 20)),
     ),
     (
-        "IT-EPSON-RT-SERVER-ID-8",
+        "IT-RT-SERVER-ID-8",
         "",
         lambda: italy("IT-1234", validation.EPSON_RT_SERVER).data,
         lambda: italy("ST01TL01", validation.EPSON_RT_SERVER).data,
+    ),
+    (
+        "IT-RT-SERVER-ID-8",
+        "Custom",
+        lambda: italy("IT-1234", CUSTOM_RT_SERVER).data,
+        lambda: italy("ST01TL01", CUSTOM_RT_SERVER).data,
+    ),
+    # What the launchers and the middleware read (cashboxes/validation/middleware.py).
+    (
+        "VERSION-NOT-PINNED",
+        "latest",
+        _with(germany, lambda s: s.main_queue.update(version="latest")),
+        unchanged(germany),
+    ),
+    (
+        "VERSION-NOT-PINNED",
+        "below the minimum",
+        _with(germany, lambda s: s.main_scu.update(version="1.3.20")),
+        _with(germany, lambda s: s.main_scu.update(version="1.3.23")),
+    ),
+    (
+        "LAUNCHER-NET-PIPE",
+        "",
+        _with(germany, lambda s: s.main_queue.update(urls=["net.pipe://localhost/q1"])),
+        _with(austria, lambda s: s.main_queue.update(urls=["net.pipe://localhost/q1"])),  # Launcher 1.x hosts it
+    ),
+    (
+        "LAUNCHER-HELPER",
+        "1.x helper on Launcher 2.0",
+        _with(germany, lambda s: s.helper(s.till, package="fiskaltrust.service.helper.rest")),
+        _with(germany, lambda s: s.helper(s.till)),
+    ),
+    (
+        "LAUNCHER-HELPER",
+        "on Android",
+        _with(germany, lambda s: (s.till.update(platform=Platform.ANDROID), s.helper(s.till))),
+        _with(germany, lambda s: s.till.update(platform=Platform.ANDROID)),
+    ),
+    (
+        "ANDROID-COUNTRY",
+        "",
+        _with(austria, lambda s: s.till.update(platform=Platform.ANDROID)),
+        _with(germany, lambda s: s.till.update(platform=Platform.ANDROID)),
+    ),
+    ("ANDROID-HELIPAD", "", _with(germany, lambda s: s.till.update(platform=Platform.ANDROID)), unchanged(germany)),
+    (
+        "DE-IDENTIFICATION-CLIENT-ID",
+        "",
+        _with(germany, lambda s: s.main_queue.update(cashbox_identification="Kasse 1 / Theke")),
+        _with(germany, lambda s: s.main_queue.update(cashbox_identification="Kasse-1-Theke")),
+    ),
+    ("HOSTED-SCU-URL", "", _with(austria, _hosted_scu("")), _with(austria, _hosted_scu("https://scu.example.at/sign"))),
+    (
+        "HOSTED-SCU-URL",
+        "a placeholder",
+        _with(austria, _hosted_scu("signaturcloud-signing-atrustonline")),
+        unchanged(austria),
+    ),
+    ("FR-SCU-CERTIFICATE", "", _with(france, lambda s: s.main_scu.update(has_certificate=False)), unchanged(france)),
+    (
+        "PARAMETERS-UNREAD",
+        "",
+        _with(germany, lambda s: server_tse(s)[2]["parameters"].update(EnableFirmwareUpdate=False)),
+        _with(germany, lambda s: server_tse(s)[2]["parameters"].update(EnableTarFileExport=False)),
+    ),
+    ("DE-POS-SYSTEM", "", _with(germany, lambda s: s.main_queue.update(pos_system_id=None)), unchanged(germany)),
+    (
+        "PARAMETERS-REQUIRED",
+        "ComPort or Url",
+        _with(germany, lambda s: server_tse(s, "diebold-nixdorf", DIEBOLD)[2].update(parameters={})),
+        _with(
+            germany, lambda s: server_tse(s, "diebold-nixdorf", DIEBOLD)[2].update(parameters={"Url": "http://dn.local:10001"})
+        ),
     ),
 ]
 
@@ -646,7 +750,9 @@ def test_every_message_and_hint_goes_through_gettext(case, monkeypatch):
     """A fake catalogue marks each translated string: every message and hint carries the mark."""
     _code, _variant, broken, _passing = case
     # The rules live in a module per area, each with its own gettext names.
-    for module in (validation.common, validation.germany, validation.austria, validation.france, validation.italy):
+    modules = [m for m in vars(validation).values() if isinstance(m, ModuleType) and hasattr(m, "_")]
+    assert validation.middleware in modules
+    for module in modules:
         monkeypatch.setattr(module, "_", lambda text: f"«{text}»")
         if hasattr(module, "ngettext"):
             monkeypatch.setattr(module, "ngettext", lambda one, many, n: f"«{one if n == 1 else many}»")
@@ -1106,5 +1212,5 @@ def test_an_epson_rt_server_queue_needs_an_identification_of_8_characters(cast, 
     assert scu.parameters["Username"] == "epson" and "Password" not in scu.parameters  # a default; a secret
     result = validation.validate(outlet)
     errors = [(f["code"], f["object"]["id"]) for f in result["findings"] if f["severity"] == "error"]
-    assert errors == ([("IT-EPSON-RT-SERVER-ID-8", str(queue.pk))] if found else []), result["findings"]
+    assert errors == ([("IT-RT-SERVER-ID-8", str(queue.pk))] if found else []), result["findings"]
     assert validation.has_errors(till) is found

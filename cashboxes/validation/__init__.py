@@ -18,8 +18,8 @@ Callers apply the tenancy gate before (a user validates what they may see); a de
 the operators with an active link to it, so another dealer's operators are never loaded.
 
 The package: registry (Rule, RULES, rule(), severities), loader (load, scopes), estate (the
-snapshot's indexes), the rules by area (common, germany, austria, france, italy), and here the
-runner.
+snapshot's indexes), the rules by area (common, germany, austria, france, italy; middleware: what
+the launchers and the middleware read), and here the runner.
 """
 
 from collections import defaultdict
@@ -33,7 +33,7 @@ from cashboxes.validation.registry import ERROR, INFO, RULES, SEVERITIES, WARNIN
 # The rule modules register their rules when imported, in this order: RULES keeps it (the
 # legend, errors_by_cashbox and findings that sort alike follow it).
 # isort: off
-from cashboxes.validation import common, germany, austria, france, italy  # noqa: F401
+from cashboxes.validation import common, germany, austria, france, italy, middleware  # noqa: F401
 from cashboxes.validation.italy import EPSON_RT_SERVER
 # isort: on
 

@@ -103,14 +103,14 @@ def _port_user(estate, kind, component, fcc):
 @rule("URL-SCHEME-PLATFORM", ERROR, title=gettext_lazy("URLs use a scheme the machine's system supports"))
 def url_scheme_platform(estate):
     for cashbox in estate.focus_cashboxes():
-        allowed = catalog.schemes_for(cashbox["platform"])
+        allowed = catalog.schemes_for(cashbox["platform"], estate.launcher_of(cashbox))
         for kind, component in estate.components_of(cashbox["id"]):
             for url in component["urls"]:
                 scheme, _host, _port, error = estate.parse(url)
                 if error:
                     yield estate.about(kind, component, error, _("Correct the URL on the component."))
                     continue
-                if scheme not in allowed:
+                if scheme not in allowed and scheme != "net.pipe":  # a named pipe: LAUNCHER-NET-PIPE
                     yield estate.about(
                         kind,
                         component,
@@ -197,6 +197,9 @@ def parameters_required(estate):
                 if p.required
                 and (p.name not in component["secrets"] if p.secret else component["parameters"].get(p.name) in (None, ""))
             ]
+            alternatives = getattr(known, "required_one_of", ())
+            if alternatives and not any(component["parameters"].get(name) for name in alternatives):
+                missing.append(_(" or ").join(alternatives))
             if missing:
                 yield estate.about(
                     kind,

@@ -75,6 +75,11 @@ class Estate:
 
     # ---------------------------------------------------------- lookups
 
+    def launcher_of(self, cashbox):
+        """What runs the CashBox's packages (catalog.launcher_for)."""
+        outlet = self.outlets.get(cashbox["outlet_id"]) or {}
+        return catalog.launcher_for(outlet.get("country"), cashbox["platform"])
+
     def country_of(self, item):
         outlet = self.outlets.get(item.get("outlet_id"))
         return outlet["country"] if outlet else item.get("country")

@@ -44,7 +44,9 @@ def _limit(estate, device):
     option = estate.device_option(device)
     known = [device.get("max_clients")]
     if option is not None and option.limit_known:
-        known.append(option.max_clients)
+        # A Swissbit cloud TSE bought in a bundle takes more queues than one bought alone.
+        bundled = device.get("bundle") and option.bundle_max_clients
+        known.append(option.bundle_max_clients if bundled else option.max_clients)
     known = [n for n in known if n is not None]
     return min(known) if known else None
 
@@ -115,18 +117,24 @@ def de_cloud_fcc_single_client(estate):
             if device["id"] in seen:
                 continue
             seen.add(device["id"])
-            clients = estate.device_clients(device)
+            clients, limit = estate.device_clients(device), _limit(estate, device) or 1
             target, kind, related = device, "signing_device", _related_of_device(estate, device)
         else:
-            clients = len(estate.clients_of_scu[scu["id"]])
+            clients, limit = len(estate.clients_of_scu[scu["id"]]), 1
             target, kind, related = scu, "scu", [q["cashbox_id"] for q in estate.clients_of_scu[scu["id"]]]
-        if clients > 1:
+        if clients > limit:
             yield estate.about(
                 kind,
                 target,
-                _("%(name)s (%(option)s) serves %(n)d queues; a TSE behind the Fiskal Cloud Connector takes one client.")
-                % {"name": estate.label(kind, target), "option": option.label, "n": clients},
-                _("Give each queue its own SCU with its own cloud TSE."),
+                ngettext(
+                    "%(name)s (%(option)s) serves %(n)d queues; this TSE behind the Fiskal Cloud Connector takes %(max)d client.",
+                    "%(name)s (%(option)s) serves %(n)d queues; this TSE behind the Fiskal Cloud Connector takes %(max)d clients.",
+                    limit,
+                )
+                % {"name": estate.label(kind, target), "option": option.label, "n": clients, "max": limit},
+                _(
+                    "Give each queue its own SCU with its own cloud TSE, or use a bundle (up to 25 queues) where the vendor sells one."
+                ),
                 related=related,
             )
 

@@ -158,8 +158,14 @@ def load(scope):
             "commissioning_date",
             "start_moment",
             "stop_moment",
+            "pos_system_id",
         ),
-        "scus": _component_rows(Scu.objects.filter(owned), "signing_device_id"),
+        # Whether a French SCU has its key pair and certificate: the fact only, never the key.
+        "scus": _component_rows(
+            Scu.objects.filter(owned).annotate(has_certificate=~Q(certificate="") & ~Q(private_key_encrypted="")),
+            "signing_device_id",
+            "has_certificate",
+        ),
         "helpers": _component_rows(Helper.objects.filter(owned)),
     }
     # Devices: the scope's, and (for an outlet) the cloud ones its SCUs use from other outlets.
@@ -184,6 +190,7 @@ def load(scope):
             "serial",
             "cloud_account",
             "max_clients",
+            "bundle",
             "host_cashbox_id",
             "description",
             "clients",
