@@ -321,6 +321,11 @@ class QueueForm(ParameterFieldsMixin, RuleForm):
         else:
             identification.disabled = True
             identification.help_text = _("Fixed once saved.")
+            if self.instance.has_run:
+                self.fields["timeout_ms"].help_text = _(
+                    "The middleware has run this queue: it keeps the timeout it started with (a new configuration "
+                    "changes only the queue's stop moment and country)."
+                )
         if cashbox.outlet.country != "DE":
             del self.fields["purchase_date"]
             del self.fields["commissioning_date"]
@@ -447,13 +452,15 @@ class SigningDeviceForm(RuleForm):
 
     class Meta:
         model = SigningDevice
-        fields = ["vendor", "description", "serial", "cloud_account", "max_clients", "host_cashbox"]
+        fields = ["vendor", "description", "serial", "cloud_account", "max_clients", "bundle", "host_cashbox"]
 
     def __init__(self, *args, outlet, **kwargs):
         super().__init__(*args, **kwargs)
         info = catalog.country(outlet.country)
         options = info.signing_options if info else ()
         self.fields["vendor"].choices = [(o.id, o.label) for o in options]
+        if not any(o.bundle_max_clients for o in options):
+            del self.fields["bundle"]  # only Swissbit cloud TSEs are sold in bundles
         self.fields["max_clients"].help_text = _("Queues it serves at most; empty: the catalog's limit.")
         host = self.fields["host_cashbox"]
         host.queryset = CashBox.objects.for_user(self.user, CHANGE).filter(outlet_id=outlet.pk)
@@ -487,6 +494,11 @@ class LinkForm(RuleForm):
         if not info or info.scu_links != "many":
             del self.fields["mode"]
             del self.fields["timeout_s"]
+        if info and info.code == "DE":
+            scu.help_text = _(
+                "A German queue keeps the SCU it started with: the middleware refuses another one for a queue that "
+                "has run (a TSE is replaced with an SCU switch, or a new queue)."
+            )
 
     def clean(self):
         data = super().clean()

@@ -359,6 +359,16 @@ class Queue(Component):
         if not self.urls:
             raise ValidationError({"urls": _("A queue needs at least one URL the POS system calls.")})
 
+    @property
+    def has_run(self):
+        """Has a launcher started this queue? Its records are in the middleware's database from
+        the first start on, and a later configuration changes only their stop moment, country and
+        CashBox (middleware queue/src/fiskaltrust.Middleware.Storage.Base/BaseStorageBootStrapper.cs)."""
+        if self.ever_used:
+            return True
+        fetched = self.cashbox.last_fetch_at if self.cashbox_id else None
+        return bool(fetched and self.created_at and fetched > self.created_at)
+
     def check_pos_system(self):
         if self.pos_system_id is None:
             if self._state.adding:
@@ -383,6 +393,10 @@ class Scu(Component):
 
     fixed_fields = ("outlet_id", "operator_id", "package")
     audit_secret_fields = ("secrets_encrypted", "private_key_encrypted")
+
+    @property
+    def certificate_serial(self):
+        return keys.certificate_serial(self.certificate) if self.certificate else ""
 
     class Meta:
         ordering = ["description", "created_at"]

@@ -313,6 +313,19 @@ def test_a_queue_names_its_operators_pos_system_by_default_and_never_one_it_is_n
     assert "does not exist" in other.json()["pos_system"][0]  # as for an id that is nowhere
 
 
+def test_a_swissbit_cloud_tse_in_a_bundle_takes_25_queues_and_only_it_comes_in_bundles(operator_api, configs):
+    outlet = str(configs.a.outlet.pk)
+    alone = operator_api.post(url("signingdevice-list"), {"outlet": outlet, "vendor": "swissbit-cloud-v2"}, format="json")
+    bundled = operator_api.post(
+        url("signingdevice-list"), {"outlet": outlet, "vendor": "swissbit-cloud-v2", "bundle": True}, format="json"
+    )
+    fiskaly = operator_api.post(url("signingdevice-list"), {"outlet": outlet, "vendor": "fiskaly", "bundle": True}, format="json")
+
+    assert (alone.status_code, alone.json()["max_clients"]) == (201, 1)
+    assert (bundled.status_code, bundled.json()["max_clients"]) == (201, 25)
+    assert fiskaly.status_code == 400 and "bundle" in fiskaly.json()
+
+
 def test_a_version_below_the_documented_minimum_is_refused(operator_api, configs):
     response = operator_api.post(url("scu-list"), fiskaly_scu_body(configs.a.till2) | {"version": "1.3.20"}, format="json")
 

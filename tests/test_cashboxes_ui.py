@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cashboxes import services, versions
 from cashboxes.choices import ComponentState, MachineRole, Platform
@@ -682,3 +683,31 @@ def test_cashbox_page_runs_the_same_number_of_queries_for_2_or_50_parts(dealer, 
     assert large.queues.count() == 50
     url = reverse("cashbox-detail", args=[small.pk])
     assert count_queries(dealer, reverse("cashbox-detail", args=[large.pk])) == count_queries(dealer, url)
+
+
+# ---------------------------------------------------------------- what the middleware does with it
+
+
+def test_taking_a_queue_out_of_operation_asks_for_the_out_of_operation_receipt_first(dealer, configs):
+    queue = Queue.objects.get(pk=configs.a.queue.pk)
+    queue.state = ComponentState.IN_OPERATION
+    services.save(queue)
+    html = page(dealer.get(reverse("cashbox-detail", args=[configs.a.cashbox.pk])))
+    assert "Send the out-of-operation receipt from the POS first" in html
+
+
+def test_a_queue_that_has_run_says_the_middleware_keeps_its_timeout(dealer, configs):
+    queue = Queue.objects.get(pk=configs.a.queue.pk)
+    url = reverse("queue-edit", args=[queue.pk])
+    assert "keeps the timeout it started with" not in page(dealer.get(url))
+    CashBox.objects.filter(pk=configs.a.cashbox.pk).update(last_fetch_at=timezone.now())  # a launcher fetched it
+    assert "keeps the timeout it started with" in page(dealer.get(url))
+
+
+def test_a_french_scu_shows_the_portals_own_certificate(dealer, cast):
+    paris = factories.outlet(cast.operator_org, 6, "FR", city="Paris", postal_code="75001")
+    till = factories.cashbox(paris, "Caisse", "caisse.local")
+    scu = factories.scu(till, "fiskaltrust.Middleware.SCU.FR.LNE", url=None, Siret=paris.siret, CompanyName="Café SARL")
+    html = page(dealer.get(reverse("cashbox-detail", args=[till.pk])))
+    assert scu.certificate_serial and scu.certificate_serial in html
+    assert "not issued by fiskaltrust" in html

@@ -239,6 +239,7 @@ class SigningDeviceSerializer(ConfigurationSerializer):
             "serial",
             "cloud_account",
             "max_clients",
+            "bundle",
             "host_cashbox",
             "description",
             "created_at",

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_htmx.http import reswap, retarget
 
 from cashboxes import catalog
@@ -79,6 +80,13 @@ def page_context(request, cashbox):
         "object": cashbox,
         "country": info,
         "launcher_label": catalog.LAUNCHER_LABELS[cashbox.launcher],
+        # A published stop moment deactivates the queue at the next start even without the
+        # out-of-operation receipt, and then the TSE client is never deregistered (brief 5).
+        "queue_retire_confirm": gettext(
+            "Take this queue out of operation? Send the out-of-operation receipt from the POS first: once published, "
+            "the stop moment closes the queue at the next start without it, and its TSE client is never deregistered. "
+            "This cannot be undone."
+        ),
         "many_links": bool(info and info.scu_links == "many"),
         "queues": list(cashbox.queues.all()),
         "scus": list(cashbox.scus.all()),
