@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cashboxes import catalog, packages, services, versions
 from cashboxes.models import CashBox
+from portal import crypto
 from scenarios import advisor, apply
 from scenarios.advisor import Inputs
 from tests import factories
@@ -33,6 +34,9 @@ def served(cashbox):
         services.rebuild(cashbox)
         cashbox = CashBox.objects.select_related("outlet", "published").get(pk=cashbox.pk)
     launcher, token = cashbox.launcher, cashbox.access_token
+    # No launcher gets "latest" (Launcher 2.0 would freeze on its first download; the others get
+    # the same pinned versions).
+    assert '"latest"' not in crypto.decrypt(cashbox.published.configuration_encrypted)
     if launcher == catalog.LAUNCHER_1:
         text = packages.launcher_1_configuration(cashbox.published.configuration)
         return check(text, launcher="1.x")

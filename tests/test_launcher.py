@@ -3,20 +3,19 @@ GET /api/configuration/<cashboxId> and header `accesstoken`; Launcher 1.x and An
 GET /api/Configuration and headers `cashboxid` + `accesstoken`."""
 
 import base64
-import hashlib
 import json
 import uuid
 
 import pytest
-from cryptography.hazmat.primitives import padding, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.test import Client
 from django.urls import reverse
 
 from cashboxes import services
 from cashboxes.models import CashBox
 from tests import factories
+from tests.conformance import LauncherClient
 
 TSS_ID = "5d3b6f2e-8b8c-4c1e-9f55-2f6f3c1d9a10"
 FISKALY = "fiskaltrust.Middleware.SCU.DE.FiskalyCertified"
@@ -42,31 +41,9 @@ def v2(client, cashbox_id, token=None, launcher=None, **headers):
     """GET as Launcher 2.0 asks: the token in a header, its public key in a JSON body."""
     if token is not None:
         headers["accesstoken"] = token
-    body = launcher.body() if launcher else ""
+    body = launcher.request_body() if launcher else ""
     url = reverse("launcher-configuration", args=[str(cashbox_id)])
     return client.generic("GET", url, body, content_type="application/json", headers=headers)
-
-
-class LauncherKey:
-    """Launcher 2.0's side of the encryption: its own P-256 key pair, the body it sends and the
-    decryption of values (middleware-launcher Download/ConfigurationDownloader.cs,
-    Helpers/Encryption.cs)."""
-
-    def __init__(self):
-        self.key = ec.generate_private_key(ec.SECP256R1())
-
-    def body(self):
-        der = self.key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-        return f'{{ "publicKeyX509": "{base64.b64encode(der).decode()}" }}'
-
-    def decrypt(self, cashbox_id, access_token, value):
-        point = base64.b64decode(access_token)
-        server = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-        key = hashlib.sha256(self.key.exchange(ec.ECDH(), server)).digest()
-        decryptor = Cipher(algorithms.AES(key), modes.CBC(uuid.UUID(str(cashbox_id)).bytes_le)).decryptor()
-        padded = decryptor.update(base64.b64decode(value)) + decryptor.finalize()
-        unpadder = padding.PKCS7(128).unpadder()
-        return (unpadder.update(padded) + unpadder.finalize()).decode()
 
 
 def helipad(client, cashbox_id=None, token=None, **headers):
@@ -100,7 +77,7 @@ def test_launcher_2_may_post_its_public_key_without_a_csrf_token(box):
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         reverse("launcher-configuration", args=[str(cashbox.id)]),
-        data=LauncherKey().body(),
+        data=LauncherClient().request_body(),
         content_type="application/json",
         headers={"accesstoken": cashbox.access_token},
     )
@@ -266,13 +243,13 @@ def test_every_access_token_is_a_p256_public_point(box, mysql_box):
 
 def test_launcher_2_decrypts_the_connection_string_the_dealer_entered(client, mysql_box):
     cashbox, queue, publication = mysql_box
-    launcher = LauncherKey()
+    launcher = LauncherClient()
     response = v2(client, cashbox.id, cashbox.access_token, launcher)
     assert response.status_code == 200
     served = response.json()
     value = next(q for q in served["ftQueues"] if q["Id"] == str(queue.id))["Configuration"]["connectionstring"]
     assert value != CONNECTION
-    assert launcher.decrypt(cashbox.id, cashbox.access_token, value) == CONNECTION
+    assert launcher.decrypt(str(cashbox.id), cashbox.access_token, value) == CONNECTION
     assert CONNECTION not in response.content.decode()
     # Everything else is the publication as it is.
     expected = publication.configuration
@@ -282,14 +259,14 @@ def test_launcher_2_decrypts_the_connection_string_the_dealer_entered(client, my
 
 def test_each_launcher_gets_the_values_for_its_own_key_under_the_same_etag(client, mysql_box):
     cashbox, queue, publication = mysql_box
-    first, second = LauncherKey(), LauncherKey()
+    first, second = LauncherClient(), LauncherClient()
     responses = [v2(client, cashbox.id, cashbox.access_token, launcher) for launcher in (first, second)]
     values = [
         next(q for q in r.json()["ftQueues"] if q["Id"] == str(queue.id))["Configuration"]["connectionstring"] for r in responses
     ]
     assert values[0] != values[1]
-    assert first.decrypt(cashbox.id, cashbox.access_token, values[0]) == CONNECTION
-    assert second.decrypt(cashbox.id, cashbox.access_token, values[1]) == CONNECTION
+    assert first.decrypt(str(cashbox.id), cashbox.access_token, values[0]) == CONNECTION
+    assert second.decrypt(str(cashbox.id), cashbox.access_token, values[1]) == CONNECTION
     assert responses[0]["ETag"] == responses[1]["ETag"] == f'"{publication.etag}"'
     again = v2(client, cashbox.id, cashbox.access_token, second, **{"If-None-Match": responses[0]["ETag"]})
     assert again.status_code == 304
@@ -342,8 +319,8 @@ def test_a_rotated_token_is_a_new_key_pair(client, mysql_box):
     old = cashbox.access_token
     new = services.rotate_access_token(cashbox)
     assert new != old and len(base64.b64decode(new)) == 65
-    launcher = LauncherKey()
+    launcher = LauncherClient()
     assert v2(client, cashbox.id, old, launcher).status_code == 401
     response = v2(client, cashbox.id, new, launcher)
     value = next(q for q in response.json()["ftQueues"] if q["Package"].endswith("MySQL"))["Configuration"]["connectionstring"]
-    assert launcher.decrypt(cashbox.id, new, value) == CONNECTION
+    assert launcher.decrypt(str(cashbox.id), new, value) == CONNECTION
