@@ -8,6 +8,7 @@ Redis server of the test's own, sharing the PostgreSQL test database.
 Without Redis or PostgreSQL these skip; in CI (REQUIRE_SERVICES=1) they must run.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -129,19 +130,24 @@ class Worker:
             env=self.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
+            # Its own process group: -B runs beat in a child process, which a signal to the worker
+            # alone would leave running after the test.
+            start_new_session=True,
         )
 
     def kill(self):
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
