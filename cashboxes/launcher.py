@@ -6,16 +6,16 @@ Helipad style (Launcher 1.x, Android): GET /api/Configuration with headers `cash
 the only response that contains the secrets.
 """
 
+import datetime
 import hmac
 import json
 import re
 import secrets
-import time
 import uuid
 from functools import lru_cache
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -26,9 +26,7 @@ from cashboxes.models import CashBox, CashBoxPublication
 from portal import crypto
 
 # The last fetch is written at most this often per CashBox and address (a launcher may poll).
-FETCH_PRECISION_S = 30
-# Per process: CashBox id -> (address, monotonic time) of the last fetch written.
-_written_fetches = {}
+FETCH_PRECISION = datetime.timedelta(seconds=30)
 
 
 def _unauthorized():
@@ -40,33 +38,52 @@ def _client_address(request):
 
 
 @lru_cache(maxsize=8)
-def _lookup_sql(vendor):
-    """The SQL of _lookup() for a database vendor (the argument is the cache key)."""
-    box, publication, quote = CashBox._meta, CashBoxPublication._meta, connection.ops.quote_name
-    # Only names from our models' _meta, quoted; the id is a query parameter.
-    sql = (
-        "SELECT c.{token}, c.{published}, p.{etag} FROM {boxes} c"
-        " LEFT JOIN {publications} p ON p.{id} = c.{published} WHERE c.{pk} = %s"
-    )
-    return sql.format(
-        token=quote(box.get_field("private_key_encrypted").column),
-        published=quote(box.get_field("published").column),
-        etag=quote(publication.get_field("etag").column),
-        boxes=quote(box.db_table),
-        publications=quote(publication.db_table),
-        id=quote(publication.pk.column),
-        pk=quote(box.pk.column),
-    )
+def _sql(vendor):
+    """(SQL of _lookup(), SQL of _remember_fetch()) for a database vendor (the cache key)."""
+    box, quote = CashBox._meta, connection.ops.quote_name
+    # Only names from our models' _meta, quoted; the values are query parameters.
+    table, pk = quote(box.db_table), quote(box.pk.column)
+    names = ("private_key_encrypted", "published", "last_fetch_at", "last_fetch_address")
+    key, published, at, address = (quote(box.get_field(name).column) for name in names)
+    lookup = f"SELECT {key}, {published}, {at}, {address} FROM {table} WHERE {pk} = %s"  # noqa: S608 - quoted names
+    fetch = f"UPDATE {table} SET {at} = %s, {address} = %s WHERE {pk} = %s"  # noqa: S608 - quoted names
+    if vendor == "postgresql":
+        # The last fetch is information for people: its commit need not wait for the WAL to
+        # reach the disk, which costs more than the rest of the request (a crash of the database
+        # may lose the last fraction of a second of them). One round trip: with psycopg's
+        # client-side binding, Django's default, both statements go as one and run as one
+        # transaction.
+        fetch = "SET LOCAL synchronous_commit TO OFF; " + fetch
+    return lookup, fetch
 
 
 def _lookup(pk):
-    """(encrypted private key, published publication id, its etag) of a CashBox, or None.
+    """(encrypted private key, published publication id, last fetch time, its address) of a
+    CashBox, or None.
 
     Plain SQL on the primary key: this is the hottest read of the portal, and compiling the
     equivalent ORM query costs about ten times more than running it (bench/config_endpoint.py).
+    One table: the publication, etag included, comes from the per-process cache (_published).
+
+    It is also the request's database health check. With CONN_HEALTH_CHECKS Django sends a
+    `SELECT 1` on a kept connection before a request's first query: a second round trip, as long
+    as this one. The lookup is a read, so it can be the check: on a kept connection that turns
+    out to be gone, the connection is closed and the lookup asked once more on a new one, which
+    is what the check would have done.
     """
+    sql, params = _sql(connection.vendor)[0], [CashBox._meta.pk.get_db_prep_value(pk, connection)]
+    if connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block:
+        connection.health_check_done = True
+        try:
+            return _fetch_one(sql, params)
+        except (InterfaceError, OperationalError):
+            connection.close()
+    return _fetch_one(sql, params)
+
+
+def _fetch_one(sql, params):
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(connection.vendor), [CashBox._meta.pk.get_db_prep_value(pk, connection)])
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 
@@ -77,7 +94,8 @@ class Published:
     process and publication; a request only encrypts the values and joins the pieces.
     """
 
-    def __init__(self, text):
+    def __init__(self, text, etag):
+        self.etag = etag
         configuration = json.loads(text)
         self.values, names = [], set()
         marker = secrets.token_hex(16)
@@ -111,13 +129,27 @@ class Published:
 
 
 @lru_cache(maxsize=1024)
-def _published(publication_id, etag):
-    encrypted = CashBoxPublication.objects.values_list("configuration_encrypted", flat=True).get(pk=publication_id, etag=etag)
-    return Published(crypto.decrypt(encrypted))
+def _published(publication_id, cashbox_id):
+    """The CashBox's publication as served. Keyed by the CashBox too: the id of a publication
+    whose transaction was rolled back comes again on SQLite (tests), for another CashBox."""
+    encrypted, etag = CashBoxPublication.objects.values_list("configuration_encrypted", "etag").get(
+        pk=publication_id, cashbox_id=cashbox_id
+    )
+    return Published(crypto.decrypt(encrypted), etag)
 
 
 def _error(status, message):
     return HttpResponse(json.dumps({"detail": message}), status=status, content_type="application/json")
+
+
+def not_found(request, exception=None):
+    """404 on the launchers' lean path (cashboxes.launcher_urls)."""
+    return _error(404, "Not found.")
+
+
+def server_error(request):
+    """500 on the launchers' lean path (cashboxes.launcher_urls)."""
+    return _error(500, "The portal could not answer; try again later.")
 
 
 def _launcher_key(request):
@@ -140,6 +172,14 @@ _NO_TOKEN = "A" * 88
 
 
 def serve(request, cashbox_id, token, encrypting):
+    """The answer to a launcher, with its Content-Length (launchers' requests skip the middleware
+    that would add it, portal.wsgi)."""
+    response = _answer(request, cashbox_id, token, encrypting)
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def _answer(request, cashbox_id, token, encrypting):
     """The published configuration for the holder of the CashBox's access token.
 
     `encrypting`: the caller is Launcher 2.0, which receives the values it decrypts encrypted
@@ -158,12 +198,12 @@ def serve(request, cashbox_id, token, encrypting):
         launcher_key = _launcher_key(request) if encrypting else None
     except ValueError as error:
         return _error(400, str(error))
-    _remember_fetch(pk, _client_address(request))
-    etag = f'"{row[2]}"'
+    _remember_fetch(pk, _client_address(request), *row[2:])
+    published = _published(row[1], pk)
+    etag = f'"{published.etag}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
-        published = _published(row[1], row[2])
         encrypt = None
         if published.values:
             if not encrypting:
@@ -187,15 +227,23 @@ def serve(request, cashbox_id, token, encrypting):
     return response
 
 
-def _remember_fetch(pk, address):
-    now = time.monotonic()
-    last = _written_fetches.get(pk)
-    if last and last[0] == address and now - last[1] < FETCH_PRECISION_S:
+def _remember_fetch(pk, address, last_at, last_address):
+    """Record the fetch, unless the one recorded is recent and from the same address: a launcher
+    that polls is written once per FETCH_PRECISION, whichever process serves it."""
+    box = CashBox._meta
+    address = box.get_field("last_fetch_address").get_prep_value(address)
+    now = timezone.now()
+    if last_at is not None and timezone.is_naive(last_at):
+        last_at = last_at.replace(tzinfo=datetime.UTC)  # SQLite stores UTC without the zone
+    if last_address == address and last_at is not None and datetime.timedelta(0) <= now - last_at < FETCH_PRECISION:
         return
-    if len(_written_fetches) > 10_000:
-        _written_fetches.clear()  # bounded; forgetting only means one more write
-    _written_fetches[pk] = (address, now)
-    CashBox.objects.filter(pk=pk).update(last_fetch_at=timezone.now(), last_fetch_address=address)
+    params = [
+        box.get_field("last_fetch_at").get_db_prep_value(now, connection),
+        box.get_field("last_fetch_address").get_db_prep_value(address, connection),
+        box.pk.get_db_prep_value(pk, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor)[1], params)
 
 
 @login_not_required

@@ -1,6 +1,8 @@
 import re
 import uuid
 
+from django.conf import settings
+
 from portal import tenancy
 from portal.context import current_request
 
@@ -35,4 +37,15 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             tenancy.activate(request.user, request.session.get(SESSION_KEY))
+        return self.get_response(request)
+
+
+class LauncherRoutesMiddleware:
+    """On the launchers' lean path (portal.wsgi), only their routes (LAUNCHER_URLCONF) resolve."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.urlconf = settings.LAUNCHER_URLCONF
         return self.get_response(request)

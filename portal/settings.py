@@ -62,6 +62,15 @@ MIDDLEWARE = [
     "portal.middleware.ActiveOrganizationMiddleware",
 ]
 
+# What the launchers' requests pass through (portal.wsgi): a request id and the security headers,
+# then only the launcher routes (portal.middleware.LauncherRoutesMiddleware).
+LAUNCHER_MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.LauncherRoutesMiddleware",
+]
+LAUNCHER_URLCONF = "cashboxes.launcher_urls"
+
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 

@@ -10,7 +10,6 @@ import portal.api.urls
 import scenarios.api.urls
 import scenarios.topology_urls
 import scenarios.urls
-from cashboxes import launcher
 from portal.views import audit, health, home, invitations, jobs, partners, people, possystems
 
 # The REST API of every app under one namespace ("api:").
@@ -61,9 +60,8 @@ urlpatterns = [
     path("", include(scenarios.urls)),
     path("", include(scenarios.topology_urls)),
     path("api/v1/", include((api_patterns, "api"))),
-    # Where the middleware's launchers fetch their configuration (no trailing slash: as they ask).
-    path("api/configuration/<str:cashbox_id>", launcher.configuration_v2, name="launcher-configuration"),
-    path("api/Configuration", launcher.configuration_helipad, name="launcher-configuration-helipad"),
+    # Where the middleware's launchers fetch their configuration (also served by portal.wsgi's lean path).
+    path("", include("cashboxes.launcher_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     # Last, so that resolving it costs no less than any other route (bench/config_endpoint.py).

@@ -3,6 +3,7 @@ GET /api/configuration/<cashboxId> and header `accesstoken`; Launcher 1.x and An
 GET /api/Configuration and headers `cashboxid` + `accesstoken`."""
 
 import base64
+import io
 import json
 import uuid
 
@@ -324,3 +325,65 @@ def test_a_rotated_token_is_a_new_key_pair(client, mysql_box):
     response = v2(client, cashbox.id, new, launcher)
     value = next(q for q in response.json()["ftQueues"] if q["Package"].endswith("MySQL"))["Configuration"]["connectionstring"]
     assert launcher.decrypt(str(cashbox.id), new, value) == CONNECTION
+
+
+# ------------------------------------------------------------------ the lean path (portal.wsgi)
+
+
+def wsgi(path, headers=None, body=b""):
+    """A request through portal.wsgi.application, as gunicorn would pass it: (status, headers, body)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from portal import wsgi as portal_wsgi
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "192.0.2.30",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": io.StringIO(),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in (headers or {}).items()},
+    }
+    started = []
+    # As Django's test client does: the test's transaction is not a connection to close.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        content = b"".join(portal_wsgi.application(environ, lambda status, headers: started.append((status, headers))))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    status, header_list = started[0]
+    return int(status.split()[0]), dict(header_list), content
+
+
+def test_launchers_take_a_lean_path_that_answers_as_the_full_one(box):
+    cashbox, _scu, _queue, publication = box
+    launcher = LauncherClient()
+    status, headers, content = wsgi(
+        f"/api/configuration/{cashbox.pk}", {"accesstoken": cashbox.access_token}, launcher.request_body()
+    )
+    assert status == 200
+    assert json.loads(content) == publication.configuration
+    assert headers["Content-Length"] == str(len(content))
+    assert headers["ETag"] == f'"{publication.etag}"'
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Request-ID"]
+    assert "Set-Cookie" not in headers and "Vary" not in headers  # no session, no language
+    status, _headers, _content = wsgi("/api/Configuration", {"cashboxid": str(cashbox.pk), "accesstoken": "wrong"})
+    assert status == 401
+
+
+def test_the_lean_path_reaches_the_launcher_routes_only_and_everything_else_the_full_stack(box):
+    status, headers, content = wsgi(f"/api/configuration/{box[0].pk}/../../admin/")
+    assert status == 404  # nothing but the launcher routes resolves on the lean path
+    assert headers["Content-Type"] == "application/json" and json.loads(content) == {"detail": "Not found."}
+    status, headers, _content = wsgi("/accounts/login/")
+    assert status == 200
+    assert "Content-Security-Policy" in headers and "csrftoken" in headers.get("Set-Cookie", "")
